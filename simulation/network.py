@@ -1,0 +1,71 @@
+"""The citizens' social network: built once with networkx, then used as a sparse matrix.
+
+Ties carry participation (the activity arena, 004:2407-2424) and job leads (work contacts
+give "new jobs, advantageous information", 004:2367-2373). The graph is a small world
+(Watts-Strogatz) built per neighbourhood block, so building stays fast and memory flat at a
+million citizens; a few ties per block are rewired across blocks. The graph's nodes are
+population *slots*: a newcomer who takes a freed slot takes over its ties (moves into the
+neighbourhood). Network size and shape are assumptions (docs/calibration.md).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from .scenario import Network
+
+
+def build_ties(n_slots: int, params: Network, rng: np.random.Generator) -> sp.csr_matrix:
+    """Row-normalised adjacency (n_slots x n_slots): row i averages over i's ties."""
+    rows, cols = [], []
+    block = max(params.neighbourhood_size, params.mean_degree + 2)
+    k = params.mean_degree - params.mean_degree % 2  # Watts-Strogatz needs an even degree
+    for start in range(0, n_slots, block):
+        size = min(block, n_slots - start)
+        if size <= k:
+            continue
+        seed = int(rng.integers(2**31))
+        graph = nx.watts_strogatz_graph(size, k, params.rewiring, seed=seed)
+        edges = np.asarray(graph.edges(), dtype=np.int64).reshape(-1, 2) + start
+        rows.append(edges[:, 0])
+        cols.append(edges[:, 1])
+    if n_slots > block:  # a few ties between neighbourhoods, so the district is one network
+        m = max(1, int(n_slots * params.rewiring / 10))
+        a, b = rng.integers(0, n_slots, m), rng.integers(0, n_slots, m)
+        keep = a != b
+        rows.append(a[keep])
+        cols.append(b[keep])
+    if not rows:
+        return sp.csr_matrix((n_slots, n_slots))
+    r = np.concatenate(rows)
+    c = np.concatenate(cols)
+    # undirected: both directions
+    adj = sp.coo_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))),
+                        shape=(n_slots, n_slots)).tocsr()
+    adj.sum_duplicates()
+    adj.data[:] = 1.0
+    return adj
+
+
+def to_graph(ties: sp.csr_matrix, nodes: np.ndarray | None = None) -> nx.Graph:
+    """The network (or the part among ``nodes``) as a networkx graph, for inspection and teaching."""
+    sub = ties if nodes is None else ties[nodes][:, nodes]
+    graph = nx.from_scipy_sparse_array(sub)
+    if nodes is not None:
+        graph = nx.relabel_nodes(graph, dict(enumerate(int(n) for n in nodes)))
+    return graph
+
+
+def extend_ties(ties: sp.csr_matrix, extra: int, params: Network, rng: np.random.Generator) -> sp.csr_matrix:
+    """Add ``extra`` new slots (the population outgrew its arrays): a new neighbourhood, tied in."""
+    n = ties.shape[0]
+    new = build_ties(extra, params, rng)
+    m = max(1, extra * params.mean_degree // 10)
+    a, b = rng.integers(n, n + extra, m), rng.integers(0, n, m)
+    cross = sp.coo_matrix((np.ones(2 * m), (np.concatenate([a, b]), np.concatenate([b, a]))),
+                          shape=(n + extra, n + extra))
+    out = (sp.block_diag([ties, new], format="csr") + cross.tocsr()).tocsr()
+    out.data[:] = 1.0
+    return out
