@@ -45,7 +45,7 @@ class WelfareModel(mesa.Model):
         capacity = int(s.population.citizens * 1.05) + 16   # grows if the population does
         self.citizens = Citizens(capacity)
         population.initialise(self.citizens, s, self.rng)
-        self.ties = network.build_ties(capacity, s.network, self.rng)
+        self.citizens.ties = network.build_ties(capacity, s.network, self.rng)
         self.office = Office(s, capacity, self.rng)
         units = [u.name for u in s.office.units]
         for i, k in enumerate(self.office.staff.unit):
@@ -60,7 +60,7 @@ class WelfareModel(mesa.Model):
     def step(self) -> None:
         if self.week == 0:
             self.citizens_at_start = int(self.citizens.alive.sum())
-        events = population.step(self.citizens, self.params, self.rng, self.week, self.ties, self._free_slots)
+        events = population.step(self.citizens, self.params, self.rng, self.week, self._free_slots)
         office_week = self.office.step(self.citizens, self.rng, self.week, events)
         if self.week >= 0:
             self.recorder.record(self, self.week, events, office_week)
@@ -81,9 +81,14 @@ class WelfareModel(mesa.Model):
             old = self.citizens.capacity
             self.citizens.grow(extra)
             self.office.grow(extra)
-            self.ties = network.extend_ties(self.ties, extra, self.params.network, self.rng)
+            self.citizens.ties = network.extend_ties(self.citizens.ties, extra, self.params.network, self.rng)
             free = np.concatenate([free, np.arange(old, old + k - len(free))])
         return free
+
+    @property
+    def ties(self):
+        """The social network over population slots (sparse adjacency; ``network.to_graph`` for networkx)."""
+        return self.citizens.ties
 
     # ---- results ----------------------------------------------------------------------
     def timeseries(self) -> pd.DataFrame:

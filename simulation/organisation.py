@@ -67,6 +67,19 @@ class OfficeWeek:
     pressure: float = 0.0                              # demanded / available hours, office-wide
 
 
+def session_gain(fu, competence, sessions_before, arenas_lost):
+    """Progress from one follow-up session, before the arena-specific effect sizes.
+
+    ``gain = session_hours * competence * continuity / (1 + time_per_arena_lost * arenas_lost)``
+    where continuity rises from ``continuity_start`` on the first session with a caseworker to
+    1 after ``continuity_sessions`` sessions (a fixed contact person, 003:367-369,
+    004:5451-5457). The more arenas lost, the more time the same progress takes (004:2942-2968).
+    """
+    continuity = fu.continuity_start + (1.0 - fu.continuity_start) * np.minimum(
+        sessions_before, fu.continuity_sessions) / fu.continuity_sessions
+    return fu.session_hours * competence * continuity / (1.0 + fu.time_per_arena_lost * arenas_lost)
+
+
 class Office:
     """Caseworkers (``staff``) plus per-citizen office state, as arrays over population slots."""
 
@@ -124,7 +137,8 @@ class Office:
         self.sa_pending[apply] = True
         self.sa_applied[apply] = week
         self.sa_pending &= eligible                      # withdrawn if no longer eligible
-        need_econ = (ben == Benefit.SOCIAL_ASSISTANCE) | (ben == Benefit.QUALIFICATION_PROGRAMME) | self.sa_pending
+        need_econ = c.alive & ((ben == Benefit.SOCIAL_ASSISTANCE) | (ben == Benefit.QUALIFICATION_PROGRAMME)
+                               | self.sa_pending)
         needs_office = need_work | need_econ
         need_hs = self.registered & c.alive & (ben != Benefit.DISABILITY_BENEFIT) & (
             (a[HOUSING] < theta) | (a[ACTIVITY] < theta))
@@ -258,14 +272,17 @@ class Office:
         reuse = match.any(axis=0)
         chosen = np.where(reuse, held[np.argmax(match, axis=0), np.arange(len(idx))], -1)
         # date-split within the unit: birthdays in contiguous ranges per caseworker (002:4536-4544)
-        fresh = ~reuse
-        size = self.unit_size[unit[fresh]]
-        chosen[fresh] = staff.unit_start[unit[fresh]] + (c.birth_day[idx[fresh]].astype(np.int64) * size) // 365
-        chosen = self._apply_caps(chosen, unit, fresh, idx)
+        split = ~reuse
+        size = self.unit_size[unit[split]]
+        chosen[split] = staff.unit_start[unit[split]] + (c.birth_day[idx[split]].astype(np.int64) * size) // 365
+        if task != INTAKE:   # a caseworker taking on a user (not already in their caseload) respects the cap
+            joins = ~(held[1:] == chosen[None, :]).any(axis=0)
+            chosen = self._apply_caps(chosen, unit, joins, idx)
         ok = chosen >= 0
-        idx, chosen, fresh = idx[ok], chosen[ok], fresh[ok]
-        holds_any = (self.cw[:, idx] >= 0).any(axis=0)
-        handoff = fresh & holds_any
+        idx, chosen, held = idx[ok], chosen[ok], held[:, ok]
+        fresh = ~(held == chosen[None, :]).any(axis=0)          # a caseworker the user has not met
+        joins = ~(held[1:] == chosen[None, :]).any(axis=0)      # new in that caseworker's caseload
+        handoff = fresh & (held >= 0).any(axis=0)
         lost_now = handoff & (rng.random(len(idx)) < self.s.office.handoff_loss)
         # lost between units: nobody takes up the task for a while (recorded, not silent)
         li = idx[lost_now]
@@ -273,7 +290,7 @@ class Office:
         self.lost_total[li] += 1
         wk.lost_in_handoff += len(li)
         keep = ~lost_now
-        idx, chosen, fresh, handoff = idx[keep], chosen[keep], fresh[keep], handoff[keep]
+        idx, chosen, fresh, handoff, joins = idx[keep], chosen[keep], fresh[keep], handoff[keep], joins[keep]
         self.cw[task, idx] = chosen
         if task != INTAKE:
             wk.assignments += len(idx)
@@ -286,13 +303,13 @@ class Office:
         if task in FOLLOW_UP_TASKS:
             self.sessions_same[FOLLOW_UP_TASKS.index(task), idx[fresh]] = 0
         if task != INTAKE:
-            np.add.at(staff.caseload, chosen[fresh], 1)
+            np.add.at(staff.caseload, chosen[joins], 1)
         return chosen[handoff].astype(np.int64)
 
-    def _apply_caps(self, chosen, unit, fresh, idx):
+    def _apply_caps(self, chosen, unit, joins, idx):
         """Caseload caps: a full caseworker passes new users to the least-loaded colleague, else they wait."""
         caps = self.unit_cap[unit]
-        capped = fresh & (caps > 0)
+        capped = joins & (caps > 0)
         if not capped.any():
             return chosen
         load = self.staff.caseload
@@ -434,10 +451,7 @@ class Office:
             self.had_session[i] = True
             # effect: hours x competence x continuity, divided by the arenas already lost (004:2942-2968)
             same = self.sessions_same[row, i]
-            continuity = fu.continuity_start + (1.0 - fu.continuity_start) * np.minimum(
-                same, fu.continuity_sessions) / fu.continuity_sessions
-            gain = (fu.session_hours * self.staff.competence[cw, task] * continuity
-                    / (1.0 + fu.time_per_arena_lost * lost[i]))
+            gain = session_gain(fu, self.staff.competence[cw, task], same, lost[i])
             if task == WORK_TASK:
                 a[WORK, i] = np.minimum(a[WORK, i] + fu.work_effect * gain, 1.0)
                 kvp = ((c.benefit[i] == Benefit.SOCIAL_ASSISTANCE) & (c.benefit_weeks[i] >= 26)

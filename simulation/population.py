@@ -85,6 +85,7 @@ class Citizens:
         self.arenas = np.zeros((4, capacity))
         self.next_id = 0
         self.nbr_employed = self.nbr_activity = None   # what each citizen sees in their network
+        self.ties: sp.csr_matrix = sp.csr_matrix((capacity, capacity))   # the social network over slots
 
     @property
     def capacity(self) -> int:
@@ -189,8 +190,7 @@ def neighbour_means(c: Citizens, ties: sp.csr_matrix) -> tuple[np.ndarray, np.nd
 NETWORK_REFRESH_WEEKS = 4
 
 
-def step(c: Citizens, s: Scenario, rng: np.random.Generator, week: int,
-         ties: sp.csr_matrix, free_slots) -> WeekEvents:
+def step(c: Citizens, s: Scenario, rng: np.random.Generator, week: int, free_slots) -> WeekEvents:
     """Advance every citizen one week. ``free_slots(k)`` returns k empty slot indices (growing if needed)."""
     p, sh, lm = s.population, s.shocks, s.labour_market
     theta = s.arenas.loss_threshold
@@ -255,7 +255,7 @@ def step(c: Citizens, s: Scenario, rng: np.random.Generator, week: int,
 
     # --- state transitions, each on the citizens in that state -----------------------------
     if week % NETWORK_REFRESH_WEEKS == 0 or c.nbr_employed is None or len(c.nbr_employed) != c.capacity:
-        c.nbr_employed, c.nbr_activity = neighbour_means(c, ties)
+        c.nbr_employed, c.nbr_activity = neighbour_means(c, c.ties)
     ben = c.benefit
     seek = np.flatnonzero(alive & ~c.employed & SEEKS_WORK[ben])
     h_find = (lm.job_finding * a[WORK, seek] ** lm.work_arena_elasticity

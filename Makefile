@@ -1,0 +1,51 @@
+# marginsim: `make demo` and `make test` work on a fresh machine (they build .venv first).
+# The virtual environment needs Python >= 3.12; set PYTHON=/path/to/python3.12 to choose one.
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# first Python >= 3.12 found: $PYTHON, python3.12, python3.13, python3, then pyenv's versions
+PYTHON ?= $(shell for p in python3.12 python3.13 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -V); do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; \
+	done)
+
+.PHONY: help venv demo test test-fast bench docs clean
+
+help:
+	@echo "make demo    - build .venv and run the three office organisations once each"
+	@echo "make test    - build .venv and run the whole test suite"
+	@echo "make bench   - throughput and scaling benchmarks (minutes)"
+	@echo "make docs    - regenerate scenarios/base.toml and docs/scenario-reference.md"
+	@echo "make clean   - remove .venv and caches"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.12 found; install one or set PYTHON=/path/to/python3.12" >&2; exit 2; }
+	@echo "using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@for s in generalist specialist target_group_teams; do \
+	  $(BIN)/marginsim run scenarios/$$s.toml --seed 1 --out results/demo-$$s.tmp && rm -rf results/demo-$$s && mv results/demo-$$s.tmp results/demo-$$s || exit $$?; \
+	done
+	@echo "results in results/demo-*/ (manifest.json, timeseries.parquet, summary.parquet, figures/)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/scaling.py
+
+docs: $(STAMP)
+	$(BIN)/python -c "import simulation.scenario as s, pathlib; pathlib.Path('docs/scenario-reference.md').write_text(s.reference_markdown()); pathlib.Path('scenarios/base.toml').write_text(s.template_toml())"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -1,0 +1,141 @@
+"""The ``marginsim`` command line (also ``python -m simulation``).
+
+Bad input (a scenario with an unknown key, a wrong type, a value out of range, a missing or
+malformed file, a ``--set`` on a key that does not exist) ends with one line on stderr
+naming the file, the key and what is allowed, and exit code 2: no traceback, and no results
+folder left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .scenario import ScenarioError
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+HEADLINE = [
+    ("mean_position", "mean position on the axis (last year)", "{:.3f}"),
+    ("share_2plus_lost", "share with 2+ arenas lost (last year)", "{:.2%}"),
+    ("employment_rate", "employment rate (last year)", "{:.1%}"),
+    ("sa_recipient_share", "social-assistance recipients, share of adults", "{:.2%}"),
+    ("sa_months_per_recipient", "months on social assistance per recipient-year", "{:.2f}"),
+    ("unemployment_exit_6_months", "unemployment spells ended within 6 months", "{:.1%}"),
+    ("time_share_follow_up", "caseworker time on follow-up", "{:.1%}"),
+    ("first_follow_up_wait_weeks", "weeks from intake to first follow-up", "{:.1f}"),
+    ("handoffs_per_user", "hand-offs per user", "{:.2f}"),
+    ("contact_points_per_user", "contact points per user", "{:.2f}"),
+    ("creaming_index", "creaming index (+: hours go to the most included)", "{:+.2f}"),
+]
+
+
+class BadInput(Exception):
+    """Command-line input that cannot be used; the message is printed as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (``prog: error: message (see prog --help)``), exit code 2."""
+
+    def error(self, message):
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="marginsim",
+        description="Agent-based simulation of marginalisation and welfare follow-up in NAV offices.")
+    parser.add_argument("--version", action="version", version=f"marginsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    run = sub.add_parser("run", help="simulate one scenario with one seed and write a results folder",
+                         description="Simulate one scenario and write DIR/manifest.json, timeseries.parquet, "
+                                     "summary.parquet and figures/*.png.")
+    run.add_argument("scenario", help="scenario file (TOML), e.g. scenarios/specialist.toml")
+    run.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")
+    run.add_argument("--weeks", type=_positive_int, help="weeks to record after the warm-up (default: scenario's run.weeks)")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
+                     help="override a scenario value, e.g. --set office.handoff_loss=0.1 (repeatable)")
+    run.add_argument("--out", type=Path, help="results folder (default: results/<time>-<scenario>-seed<N>)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def cmd_run(args) -> int:
+    from . import results
+    from .runner import run
+    from .scenario import load_scenario
+
+    overrides = list(args.overrides)
+    if args.weeks is not None:
+        overrides.append(f"run.weeks={args.weeks}")
+    scenario = load_scenario(args.scenario, overrides)
+    folder = args.out or results.default_run_dir(Path("results"), scenario.name, args.seed)
+    started = results.now_iso()
+    total = scenario.run.weeks + scenario.run.warmup_weeks
+    bar = _progress(total, f"{scenario.name} seed {args.seed}", args.quiet)
+    try:
+        result = run(scenario, seed=args.seed, progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    results.write_run(result, folder, argv=["marginsim", *sys.argv[1:]], scenario_files=[Path(args.scenario)],
+                      started=started)
+    if not args.quiet:
+        print(f"{scenario.name}: {scenario.run.weeks} weeks, seed {args.seed}, "
+              f"{int(result.summary['citizens_start']):,} citizens, {scenario.total_staff} caseworkers "
+              f"({result.timings['simulate_s']:.1f} s)")
+        for key, label, fmt in HEADLINE:
+            print(f"  {label:<52} {fmt.format(result.summary[key])}")
+        print(f"results: {folder}")
+    return 0
+
+
+def _progress(total: int, desc: str, quiet: bool):
+    if quiet:
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, desc=desc, unit="week", delay=1.0, leave=False, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .results import ResultsError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ScenarioError, ResultsError, BadInput) as exc:
+        print(f"marginsim: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("marginsim: interrupted; nothing unfinished was kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The office: allocation of hours, rule work first, hand-offs, caps, creaming, accounting."""
+
+import numpy as np
+import pytest
+
+import simulation as ms
+from simulation.caseworkers import Activity, allocate
+from simulation.organisation import session_gain
+
+from conftest import small
+
+
+def test_allocation_keeps_each_caseworker_within_budget_in_priority_order():
+    rng = np.random.default_rng(1)
+    n = 5000
+    cw = rng.integers(0, 20, n)
+    klass = rng.integers(0, 3, n)
+    key = rng.random(n)
+    hours = rng.uniform(0.1, 2.0, n)
+    budget = rng.uniform(5, 30, 20)
+    done = allocate(cw, klass, key, hours, budget)
+    used = np.bincount(cw[done], weights=hours[done], minlength=20)
+    assert (used <= budget + 1e-9).all()
+    for k in range(20):
+        mine = np.flatnonzero(cw == k)
+        order = mine[np.lexsort((key[mine], klass[mine]))]
+        d = done[order]
+        assert not (~d[:-1] & d[1:]).any(), "strict priority: nothing done after the first item left undone"
+        if not d.all():
+            assert used[k] + hours[order][~d][0] > budget[k]
+
+
+def test_rule_work_comes_before_follow_up():
+    cw = np.zeros(4, dtype=np.int64)
+    done = allocate(cw, np.array([2, 1, 2, 1]), np.array([0.0, 5.0, 1.0, 9.0]), np.full(4, 1.0), np.array([2.0]))
+    assert done.tolist() == [False, True, False, True]
+
+
+def test_follow_up_gain_grows_with_competence_and_continuity_and_shrinks_with_arenas_lost():
+    fu = ms.Scenario().follow_up
+    assert session_gain(fu, 0.9, 2, 1) > session_gain(fu, 0.5, 2, 1)
+    assert session_gain(fu, 0.7, fu.continuity_sessions, 1) > session_gain(fu, 0.7, 0, 1)
+    lost = np.arange(5)
+    gains = session_gain(fu, 0.7, 2, lost)
+    assert (np.diff(gains) < 0).all(), "the more arenas lost, the less progress per hour (004:2942-2968)"
+
+
+def test_caseworkers_never_spend_more_than_their_hours(organisations):
+    for s in organisations.values():
+        m = ms.WelfareModel(small(s, weeks=30, warmup=10), rng=3)
+        while m.running:
+            m.step()
+            hba = m.office.staff.hours_by_activity
+            assert (hba >= -1e-9).all()
+            assert np.allclose(hba.sum(axis=1), m.office.staff.contract_hours)
+            assert (hba[:, Activity.DUTIES] == pytest.approx(m.office.staff.duty_hours))
+
+
+def test_no_user_leaves_a_caseload_without_a_recorded_reason(organisations):
+    for s in organisations.values():
+        m = ms.WelfareModel(small(s, weeks=40, warmup=20), rng=4)
+        while m.running:
+            before = int((m.office.cw[1:] >= 0).sum())
+            m.step()
+            wk = m.office.week
+            after = int((m.office.cw[1:] >= 0).sum())
+            assert before + wk.assignments - wk.releases.sum() == after
+
+
+def test_only_offices_with_several_units_hand_users_off(small_runs):
+    g, sp, t = (small_runs[k].summary for k in ("generalist", "specialist", "target_group_teams"))
+    assert g["handoffs_per_user"] == 0 and g["lost_in_handoff_per_year"] == 0
+    assert g["contact_points_per_user"] == pytest.approx(1.0, abs=0.01)
+    assert sp["handoffs_per_user"] > 0.5 and sp["contact_points_per_user"] > 1.5
+    assert sp["time_share_coordination"] > 0 == g["time_share_coordination"]
+    assert 0 < t["handoffs_per_user"] < sp["handoffs_per_user"]
+
+
+def test_a_target_group_team_owns_its_users(organisations):
+    m = ms.WelfareModel(small(organisations["target_group_teams"], weeks=60), rng=5).run()
+    staff, office = m.office.staff, m.office
+    youth_unit = [u.name for u in m.params.office.units].index("youth_team")
+    in_team = (office.cw >= 0) & (staff.unit[np.maximum(office.cw, 0)] == youth_unit)
+    team_users = np.flatnonzero(in_team.any(axis=0) & office.registered)
+    assert len(team_users) > 0
+    assert (office.handoffs[team_users] == 0).all()
+    held = office.cw[:, team_users]
+    assert ((held < 0) | in_team[:, team_users]).all(), "nobody else serves a team's user"
+
+
+def test_caseload_caps_hold(organisations):
+    m = ms.WelfareModel(small(organisations["target_group_teams"], weeks=40), rng=6)
+    cap_unit = [u.name for u in m.params.office.units].index("close_follow_up")
+    rows = m.office.staff.unit == cap_unit
+    while m.running:
+        m.step()
+        assert (m.office.staff.caseload[rows] <= 8).all()
+
+
+def test_follow_up_is_crowded_out_when_caseworkers_are_few(organisations):
+    base = small(organisations["generalist"], weeks=78)
+    full_run = ms.run(base, seed=8)
+    thin_run = ms.run(base.replace(**{"office.units": [{"name": "generalist", "staff": 1}]}), seed=8)
+    full, thin = full_run.summary, thin_run.summary
+    assert thin["pressure"] > full["pressure"]
+    assert thin["time_share_decisions"] > full["time_share_decisions"], "rule work prioritises itself"
+    per_user = lambda r: r.timeseries["sessions_work"].sum() / r.timeseries["users"].sum()
+    assert per_user(thin_run) < 0.5 * per_user(full_run), "follow-up is what gets crowded out"
+    assert thin["decision_wait_weeks"] < 4, "decisions are still made within the deadline"
+
+
+def test_time_pressure_pushes_follow_up_toward_creaming(organisations):
+    base = small(organisations["generalist"], weeks=78).replace(**{"office.creaming_under_pressure": 1.0})
+    calm = ms.run(base, seed=9).summary
+    pressed = ms.run(base.replace(**{"office.units": [{"name": "generalist", "staff": 1}]}), seed=9).summary
+    assert pressed["creaming_index"] > calm["creaming_index"] + 0.1
+    creaming = ms.run(base.replace(**{"office.priority_rule": "creaming"}), seed=9).summary
+    assert creaming["creaming_index"] > calm["creaming_index"]
+
+
+def test_parking_stops_sessions_for_users_who_keep_failing(organisations):
+    base = small(organisations["generalist"], weeks=78)
+    never = ms.run(base, seed=10).timeseries
+    parked = ms.run(base.replace(**{"office.parking_after_failures": 1}), seed=10).timeseries
+    assert parked["sessions_work"].sum() < never["sessions_work"].sum()
+
+
+def test_group_call_in_costs_fewer_intake_hours_and_places_more_users_at_standard_need(organisations):
+    base = small(organisations["generalist"], weeks=52)
+    same_day = ms.WelfareModel(base, rng=11).run()
+    call_in = ms.WelfareModel(base.replace(**{"office.reception": "group_call_in"}), rng=11).run()
+    hours = lambda m: m.timeseries()["hours_intake"].sum()
+    assert hours(call_in) < hours(same_day)
+    standard = lambda m: (m.office.need_level[m.office.registered] == 1).mean()
+    assert standard(call_in) > standard(same_day)
