@@ -18,7 +18,7 @@ from .scenario import Network
 
 
 def build_ties(n_slots: int, params: Network, rng: np.random.Generator) -> sp.csr_matrix:
-    """Row-normalised adjacency (n_slots x n_slots): row i averages over i's ties."""
+    """Binary symmetric adjacency (n_slots x n_slots); ``population.neighbour_means`` averages over it."""
     rows, cols = [], []
     block = max(params.neighbourhood_size, params.mean_degree + 2)
     k = params.mean_degree - params.mean_degree % 2  # Watts-Strogatz needs an even degree

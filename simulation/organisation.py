@@ -265,6 +265,8 @@ class Office:
             return np.zeros(0, dtype=np.int64)
         staff = self.staff
         unit = self._route(task, idx, c, lost)
+        routed = unit >= 0            # every unit that could take them is full: they wait
+        idx, unit = idx[routed], unit[routed]
         held = self.cw[:, idx]
         held_unit = np.where(held >= 0, staff.unit[np.maximum(held, 0)], -1)
         # reuse a caseworker the user already has in that unit (one caseworker per unit)
@@ -421,6 +423,9 @@ class Office:
         wk.intakes = len(i)
         self.intake_due[i] = False
         self.registered[i] = True
+        # the intake conversation starts the follow-up clock: the first session comes one need-level
+        # interval later, so a user placed too low waits long (002:7996-8000)
+        self.last_session[:, i] = week
         level = self._assess(c, i, lost[i])
         if o.reception == "group_call_in":   # self-assessed needs: some placed too low (002:7992-8000)
             level = np.where(rng.random(len(i)) < o.self_assessment_error, NeedLevel.STANDARD, level)

@@ -6,8 +6,9 @@ inclusion-exclusion axis (Svedberg 1995 in 004:2283-2298) is the mean of four ar
 ``arenas.loss_threshold`` is *lost*: exclusion is falling outside one or more central arenas
 (Fløtten 2006 in 004:2302-2308).
 
-Weekly order (``step``): ageing and moving out -> newcomers -> shocks -> state transitions
-(job finding, recovery, benefit expiry) -> arena drift -> unemployment spells. The office
+Weekly order (``step``): newcomers take free slots -> ageing and moving out -> shocks ->
+state transitions (job finding, recovery, benefit expiry) -> arena drift -> unemployment
+spells and months on social assistance. The office
 (organisation.py) acts afterwards on the resulting needs.
 """
 
@@ -22,11 +23,13 @@ import scipy.sparse as sp
 from .scenario import Scenario
 
 ARENAS = ("work", "activity", "housing", "economy")
+NO_SPELL = np.iinfo(np.int32).min   # spell_start of someone not in an unemployment spell (weeks may be negative)
 WORK, ACTIVITY, HOUSING, ECONOMY = range(4)
 
 
 class Benefit(IntEnum):
-    """Benefit status (exclusive; social assistance is modelled as the sole income)."""
+    """Benefit status, one at a time. Social assistance replaces other income for those out of
+    work and tops up a wage for the employed whose economy is lost (until it recovers)."""
 
     NONE = 0
     UNEMPLOYMENT_BENEFIT = 1
@@ -75,7 +78,7 @@ class Citizens:
         "alive": (bool, False), "person_id": (np.int64, -1), "age": (np.float64, 0.0),
         "birth_day": (np.int16, 0), "health": (bool, False), "substance_use": (bool, False),
         "language": (bool, False), "employed": (bool, False), "weeks_out": (np.int32, 0),
-        "benefit": (np.int8, 0), "benefit_weeks": (np.int32, 0), "spell_start": (np.int32, -1),
+        "benefit": (np.int8, 0), "benefit_weeks": (np.int32, 0), "spell_start": (np.int32, NO_SPELL),
         "sa_month_mask": (np.int16, 0), "sa_months_last_year": (np.int8, 0),
     }
 
@@ -137,7 +140,8 @@ def initialise(c: Citizens, s: Scenario, rng: np.random.Generator) -> None:
     a[:, idx] = np.clip(0.9 - 0.25 * rng.random((4, n)), 0, 1)
     a[WORK, out] = np.clip(0.75 * np.exp(-0.012 * c.weeks_out[out]), 0, 1)
     a[ECONOMY, out] = np.where(c.benefit[out] == Benefit.SOCIAL_ASSISTANCE, 0.3, 0.6) - 0.1 * rng.random(len(out))
-    c.spell_start[out[JOBSEEKER[c.benefit[out]]]] = 0
+    seekers = out[JOBSEEKER[c.benefit[out]]]
+    c.spell_start[seekers] = -s.run.warmup_weeks - c.weeks_out[seekers]   # began before the clock started
 
 
 def _fill_new(c: Citizens, idx: np.ndarray, rng, s: Scenario, age: np.ndarray) -> None:
@@ -342,16 +346,16 @@ def _relax(x: np.ndarray, target: np.ndarray, rate: float, accel: np.ndarray) ->
 
 def _close_spells(c: Citizens, idx: np.ndarray, week: int) -> np.ndarray:
     """End the unemployment spells of ``idx``; returns (start_week, duration) rows."""
-    open_ = idx[c.spell_start[idx] >= 0]
+    open_ = idx[c.spell_start[idx] != NO_SPELL]
     out = np.stack([c.spell_start[open_], week - c.spell_start[open_]], axis=1)
-    c.spell_start[open_] = -1
+    c.spell_start[open_] = NO_SPELL
     return out
 
 
 def _track_spells(c: Citizens, was: np.ndarray, week: int) -> np.ndarray:
     """Registered-unemployment spells: start when one becomes a jobseeker, end when no longer one."""
     now = c.alive & JOBSEEKER[c.benefit] & ~c.employed
-    c.spell_start[now & ~was & (c.spell_start < 0)] = week
+    c.spell_start[now & ~was & (c.spell_start == NO_SPELL)] = week
     return _close_spells(c, np.flatnonzero(was & ~now & c.alive), week)
 
 

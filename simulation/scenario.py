@@ -203,9 +203,10 @@ class LabourMarket:
 class Benefits:
     """Income each status gives (as an economy-arena level) and what it costs (NOK per week)."""
 
-    economy_employed: float = param(0.85, "Economy level a wage allows.", unit="score", lo=0.0, hi=1.0)
+    economy_employed: float = param(0.85, "Economy level a wage allows (also on sick pay, which replaces the wage).",
+                                    unit="score", lo=0.0, hi=1.0)
     economy_state_benefit: float = param(
-        0.6, "Economy level on unemployment benefit, sick pay, AAP or disability benefit.", unit="score", lo=0.0, hi=1.0)
+        0.6, "Economy level on unemployment benefit, AAP or disability benefit.", unit="score", lo=0.0, hi=1.0)
     economy_qualification: float = param(0.45, "Economy level on the qualification programme (KVP).",
                                          unit="score", lo=0.0, hi=1.0)
     economy_social_assistance: float = param(
@@ -250,14 +251,19 @@ class Unit:
     target_group: str = param("all", "Users the unit serves: all, youth (under youth_age_limit), heaviest "
                               "(3+ arenas lost when assigned), refugees (limited Norwegian).", choices=TARGET_GROUPS)
     staff: int = param(16, "Caseworkers in the unit.", unit="persons", lo=1, hi=1_000_000)
-    caseload_cap: int = param(0, "Most users per caseworker (0 = no cap; new users wait).",
+    caseload_cap: int = param(0, "Most users per caseworker (0 = no cap). A full caseworker passes new users to the "
+                              "colleague with most room; when the whole unit is full they go to the next unit that "
+                              "fits, or wait.",
                               unit="users", source="002:8148-8150, 002:7480-7482", lo=0, hi=100_000)
     competence: float = param(
         0.6, "Competence in the unit's tasks (0-1); specialised units know their task better.",
-        unit="score", source="001:322-328, 000:4420-4428; values: assumption", lo=0.0, hi=1.0)
+        unit="score", source="000:4420-4428, 002:4939-4941 (specialisation for competence); values: assumption",
+        lo=0.0, hi=1.0)
     follow_up_interval_weeks: int = param(
         0, "Fixed weeks between follow-up sessions for this unit's users (0 = by need level; "
-        "a close follow-up team sees users weekly).", unit="weeks", source="002:7474-7482", lo=0, hi=104)
+        "a close follow-up team sees users weekly).", unit="weeks",
+        source="002:7474-7482 (7-8 users per caseworker), 002:3427-3435 (several times a week); weekly: assumption",
+        lo=0, hi=104)
 
 
 @dataclass(frozen=True)
@@ -299,12 +305,12 @@ class Office:
         0, "Park users after this many follow-up sessions in a row without progress (0 = never park).",
         unit="sessions", source="003:593-605, 003:1409-1454", lo=0, hi=100)
     handoff_delay_weeks: int = param(
-        2, "Weeks a transferred user waits before the new unit can follow them up.",
+        2, "Weeks a transferred user waits before any follow-up session (the case is in transit).",
         unit="weeks", source="002:3813-3841 (delays at transfers); size: assumption", lo=0, hi=52)
     handoff_loss: float = param(
-        0.05, "Probability a transferred user is lost between units for lost_weeks.",
+        0.05, "Probability a transferred user is lost between units: no new caseworker and no sessions for lost_weeks.",
         unit="probability", source="002:3813-3841, 001:389; size: assumption", lo=0.0, hi=1.0)
-    lost_weeks: int = param(13, "Weeks a user lost at a transfer goes without that unit's help.",
+    lost_weeks: int = param(13, "Weeks a user lost at a transfer goes without new caseworkers or sessions.",
                             unit="weeks", source="assumption", lo=0, hi=520)
     handoff_hours: float = param(0.5, "Coordination hours the receiving caseworker spends per hand-off.",
                                  unit="hours", source="001:391-395; size: assumption", lo=0.0, hi=20.0)
@@ -328,10 +334,11 @@ class FollowUp:
     housing_effect: float = param(0.06, "Gain in the housing arena per housing/social session-hour.",
                                   unit="score per hour", source="002:3427-3435 (direction); size: assumption", lo=0.0, hi=1.0)
     activity_effect: float = param(0.05, "Gain in the activity arena per housing/social session-hour.",
-                                   unit="score per hour", source="004:4327-4335 (direction); size: assumption", lo=0.0, hi=1.0)
+                                   unit="score per hour", source="assumption", lo=0.0, hi=1.0)
     time_per_arena_lost: float = param(
         0.6, "Each arena lost divides the gain per hour by (1 + this): the more arenas lost, the more "
-        "time the same progress takes.", unit="factor", source="004:2942-2968", lo=0.0, hi=10.0)
+        "time the same progress takes.", unit="factor", source="004:2942-2968 (direction); size: assumption",
+        lo=0.0, hi=10.0)
     continuity_start: float = param(
         0.5, "Effect of the first session with a new caseworker, relative to an established relationship.",
         unit="share", source="003:367-369, 004:5451-5457; size: assumption", lo=0.0, hi=1.0)

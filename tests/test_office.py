@@ -133,3 +133,5 @@ def test_group_call_in_costs_fewer_intake_hours_and_places_more_users_at_standar
     assert hours(call_in) < hours(same_day)
     standard = lambda m: (m.office.need_level[m.office.registered] == 1).mean()
     assert standard(call_in) > standard(same_day)
+    wait = lambda m: m.summary()["first_follow_up_wait_weeks"]
+    assert wait(call_in) > wait(same_day) + 2, "users placed too low wait long for follow-up (002:7996-8000)"
