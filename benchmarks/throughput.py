@@ -61,12 +61,14 @@ def machine() -> str:
 
 
 def code_version() -> str:
-    """The git commit of the model code, with ``+dirty`` if simulation/ has uncommitted changes."""
+    """The git commit of the imported ``simulation`` package, ``+dirty`` if it has uncommitted changes."""
+    pkg = Path(ms.__file__).resolve().parent
+
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["git", *args], cwd=pkg, capture_output=True, text=True).stdout.strip()
     try:
         commit = git("rev-parse", "--short", "HEAD")
-        return commit + ("+dirty" if git("status", "--porcelain", "--", "simulation") else "")
+        return (commit + ("+dirty" if git("status", "--porcelain", "--", ".") else "")) or "unknown"
     except OSError:
         return "unknown"
 
