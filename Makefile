@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3 $$(ls -d $${PYENV_ROOT:
 .PHONY: help venv demo test test-fast bench docs clean
 
 help:
-	@echo "make demo    - build .venv and run the three office organisations once each"
+	@echo "make demo    - build .venv and compare the three office organisations (about 2 minutes)"
 	@echo "make test    - build .venv and run the whole test suite"
 	@echo "make bench   - throughput and scaling benchmarks (minutes)"
 	@echo "make docs    - regenerate scenarios/base.toml and docs/scenario-reference.md"
@@ -30,10 +30,9 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	@for s in generalist specialist target_group_teams; do \
-	  $(BIN)/marginsim run scenarios/$$s.toml --seed 1 --out results/demo-$$s.tmp && rm -rf results/demo-$$s && mv results/demo-$$s.tmp results/demo-$$s || exit $$?; \
-	done
-	@echo "results in results/demo-*/ (manifest.json, timeseries.parquet, summary.parquet, figures/)"
+	rm -rf results/demo
+	$(BIN)/marginsim compare scenarios/generalist.toml scenarios/specialist.toml scenarios/target_group_teams.toml --out results/demo
+	@echo "open results/demo/report.html (or read results/demo/report.md)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -37,6 +37,10 @@ class BadInput(Exception):
     """Command-line input that cannot be used; the message is printed as one line."""
 
 
+class BadInputInterrupted(KeyboardInterrupt):
+    """Ctrl-C with a message saying what was kept."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (``prog: error: message (see prog --help)``), exit code 2."""
 
@@ -79,7 +83,65 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="results folder (default: results/<time>-<scenario>-seed<N>)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     run.set_defaults(func=cmd_run)
+
+    cmp_ = sub.add_parser(
+        "compare", help="compare scenarios over replications: intervals, paired differences, a report",
+        description="Run every scenario N times with common random numbers (replication k of every scenario "
+                    "uses the same seed) and write DIR/manifest.json, replications.parquet, summary.csv, "
+                    "figures/*.png and report.md / report.html. The first scenario is the baseline.")
+    cmp_.add_argument("scenarios", nargs="+", help="scenario files (TOML); the first is the baseline")
+    cmp_.add_argument("--replications", type=_whole_number(2), default=None,
+                      help="runs per scenario (default 20)")
+    cmp_.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    cmp_.add_argument("--weeks", type=_positive_int, help="weeks to record, for every scenario")
+    cmp_.add_argument("--seed", type=_seed, default=None, help="root seed the replication seeds derive from")
+    cmp_.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
+                      help="override a value in every scenario (repeatable)")
+    cmp_.add_argument("--out", type=Path, help="results folder (default: results/<time>-compare)")
+    cmp_.add_argument("--resume", action="store_true", help="complete an interrupted comparison in --out")
+    cmp_.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    cmp_.set_defaults(func=cmd_compare)
     return parser
+
+
+def cmd_compare(args) -> int:
+    import os
+    from datetime import datetime
+
+    from . import compare
+
+    plan = compare.plan_comparison(
+        args.scenarios, replications=args.replications or compare.DEFAULT_REPLICATIONS, weeks=args.weeks,
+        overrides=args.overrides, root_seed=compare.DEFAULT_ROOT_SEED if args.seed is None else args.seed)
+    if args.resume and args.out is None:
+        raise BadInput("--resume needs --out DIR (the folder to complete)")
+    folder = args.out or Path("results") / f"{datetime.now():%Y%m%d-%H%M%S}-compare"
+    jobs = args.jobs or os.cpu_count() or 1
+    total = len(plan.scenarios) * plan.replications
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+        bar = tqdm(total=total, desc="replications", unit="run", file=sys.stderr)
+    try:
+        compare.run_comparison(plan, folder, jobs=jobs, resume=args.resume, progress=bar.update if bar else None,
+                               argv=["marginsim", *sys.argv[1:]])
+    except KeyboardInterrupt:
+        done = len(compare.finished(Path(folder), plan))
+        raise BadInputInterrupted(f"interrupted: {done} of {total} replications are on disk in {folder}; "
+                                  f"rerun the same command with --resume --out {folder} to complete it") from None
+    finally:
+        if bar:
+            bar.close()
+    if not args.quiet:
+        loaded = compare.load_comparison(folder)
+        s = loaded.summary
+        print(f"compared {', '.join(plan.names)}: {plan.replications} replications each, {jobs} processes")
+        for metric in ("share_2plus_lost", "handoffs_per_user", "first_follow_up_wait_weeks", "creaming_index"):
+            from .report import fmt
+            cells = [f"{n} {fmt(metric, s[(s.scenario == n) & (s.metric == metric)]['mean'].iloc[0])}" for n in plan.names]
+            print(f"  {metric:<28} " + " | ".join(cells))
+        print(f"report: {folder / 'report.md'} (and report.html)")
+    return 0
 
 
 def cmd_run(args) -> int:
@@ -129,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, ResultsError, BadInput) as exc:
         print(f"marginsim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BadInputInterrupted as exc:
+        print(f"marginsim: {exc}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         print("marginsim: interrupted; nothing unfinished was kept", file=sys.stderr)
         return EXIT_INTERRUPTED

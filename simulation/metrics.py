@@ -199,5 +199,8 @@ def summarise(ts: pd.DataFrame, sa_month_hist: np.ndarray, spells: np.ndarray,
         out[f"follow_up_hours_per_user_week_q{q}"] = v
     out["creaming_index"] = _ratio(hpu[4] - hpu[0], hpu[4] + hpu[0])
     out["benefits_nok_per_citizen_year"] = _ratio(ts["benefits_paid_nok"].sum(), pop_years)
+    # what the office and its benefits cost per user who left it for work (a cost-effectiveness view)
+    out["cost_nok_per_exit_to_work"] = _ratio(ts["benefits_paid_nok"].sum() + ts["staff_cost_nok"].sum(),
+                                              ts["ended_to_work"].sum())
     out["staff_nok_per_citizen_year"] = _ratio(ts["staff_cost_nok"].sum(), pop_years)
     return out

@@ -104,3 +104,110 @@ def run_figures(ts: pd.DataFrame, folder: Path, title: str = "") -> list[Path]:
         plt.close(fig)
         paths.append(path)
     return paths
+
+
+# --------------------------------------------------------------------------------------------
+# Comparison figures: several scenarios, replications, 95 % intervals
+# --------------------------------------------------------------------------------------------
+
+def _band_plot(ax, bands: pd.DataFrame, scale: float = 1.0) -> None:
+    for name, g in bands.groupby("scenario", sort=False):
+        years = g["week"].to_numpy() / YEAR
+        ax.plot(years, scale * g["mean"], label=name, lw=1.4)
+        ax.fill_between(years, scale * g["low"], scale * g["high"], alpha=0.25)
+    ax.set_xlabel("years")
+    ax.legend(fontsize=8)
+
+
+def compare_over_time(ts: pd.DataFrame) -> plt.Figure:
+    """Mean position and share with 2+ arenas lost over time, with 95 % bands over replications."""
+    from .analysis import band
+    ts = ts.assign(share_2plus_lost=ts["share_lost_2"] + ts["share_lost_3"] + ts["share_lost_4"])
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
+    _band_plot(a1, band(ts, "mean_position"))
+    a1.set(ylabel="mean position (1 = included)", title="Inclusion over time")
+    _band_plot(a2, band(ts, "share_2plus_lost"), scale=100)
+    a2.set(ylabel="% of citizens", title="Citizens with 2 or more arenas lost")
+    fig.tight_layout()
+    return fig
+
+
+def compare_bars(summary: pd.DataFrame, metrics: list[str], labels: dict[str, str]) -> plt.Figure:
+    """One panel per metric: each scenario's mean with its 95 % interval."""
+    cols = 3
+    rows = -(-len(metrics) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(11, 3.2 * rows), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics):
+        g = summary[summary["metric"] == metric]
+        x = np.arange(len(g))
+        err = np.vstack([g["mean"] - g["ci_low"], g["ci_high"] - g["mean"]])
+        ax.bar(x, g["mean"], yerr=np.nan_to_num(err), capsize=4, color=[f"C{i}" for i in range(len(g))])
+        ax.set_xticks(x, g["scenario"], rotation=15, fontsize=8)
+        ax.set_title(labels.get(metric, metric), fontsize=9)
+    for ax in list(axes.flat)[len(metrics):]:
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def compare_time_use(reps: pd.DataFrame) -> plt.Figure:
+    """Caseworker time by activity, mean over replications, one bar per scenario."""
+    shares = reps.groupby("scenario", sort=False)[[f"time_share_{a}" for a in ACTIVITY_NAMES]].mean()
+    fig, ax = plt.subplots(figsize=(8, 4))
+    bottom = np.zeros(len(shares))
+    for a in ACTIVITY_NAMES:
+        vals = 100 * shares[f"time_share_{a}"].to_numpy()
+        ax.bar(shares.index, vals, bottom=bottom, label=a.replace("_", " "))
+        bottom += vals
+    ax.set(ylabel="% of contract hours", title="Caseworker time use")
+    ax.legend(fontsize=8, bbox_to_anchor=(1.01, 1), loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def compare_quintiles(reps: pd.DataFrame) -> plt.Figure:
+    """Follow-up hours per user-week by marginalisation quintile (1 = most marginalised), 95 % intervals."""
+    from .analysis import interval
+    fig, ax = plt.subplots(figsize=(8, 4))
+    names = list(dict.fromkeys(reps["scenario"]))
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        g = reps[reps["scenario"] == name]
+        stats_ = [interval(g[f"follow_up_hours_per_user_week_q{q}"]) for q in range(1, 6)]
+        means = np.array([s[0] for s in stats_])
+        err = np.nan_to_num(np.array([[s[0] - s[1], s[2] - s[0]] for s in stats_]).T)
+        ax.bar(np.arange(5) + i * width, means, width, yerr=err, capsize=3, label=name)
+    ax.set_xticks(np.arange(5) + 0.4 - width / 2, ["1 most\nmarginalised", "2", "3", "4", "5 most\nincluded"])
+    ax.set(ylabel="follow-up hours per user-week", title="Who gets follow-up (creaming shows as rising bars)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def comparison_figures(loaded, summary: pd.DataFrame, folder: Path) -> list[tuple[str, Path]]:
+    """Write the comparison figures; returns (caption, path) pairs in report order."""
+    from .analysis import HEADLINE
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    labels = {k: v[0] for k, v in HEADLINE.items()}
+    ts = loaded.timeseries(["mean_position", "share_lost_2", "share_lost_3", "share_lost_4"])
+    drawn = [
+        ("Inclusion over time and citizens with 2+ arenas lost (mean over replications, 95 % band)",
+         "over_time", compare_over_time(ts)),
+        ("People on the margin (mean with 95 % interval)", "outcomes",
+         compare_bars(summary, ["share_2plus_lost", "sa_months_per_recipient", "user_exits_to_work_per_year",
+                                "unemployment_exit_6_months", "to_disability_per_1000_per_year",
+                                "cost_nok_per_exit_to_work"], labels)),
+        ("The office: hand-offs, contact points, waiting (mean with 95 % interval)", "office",
+         compare_bars(summary, ["handoffs_per_user", "contact_points_per_user", "lost_in_handoff_per_year",
+                                "first_follow_up_wait_weeks", "decision_wait_weeks", "creaming_index"], labels)),
+        ("Caseworker time use", "time_use", compare_time_use(loaded.replications)),
+        ("Follow-up hours by marginalisation quintile", "follow_up_by_quintile", compare_quintiles(loaded.replications)),
+    ]
+    out = []
+    for caption, name, fig in drawn:
+        path = folder / f"{name}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        out.append((caption, path))
+    return out
