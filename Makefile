@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3 $$(ls -d $${PYENV_ROOT:
 .PHONY: help venv demo test test-fast bench docs clean
 
 help:
-	@echo "make demo    - build .venv and compare the three office organisations (about 2 minutes)"
+	@echo "make demo    - build .venv and compare the three office organisations (a few minutes)"
 	@echo "make test    - build .venv and run the whole test suite"
 	@echo "make bench   - throughput and scaling benchmarks (minutes)"
 	@echo "make docs    - regenerate scenarios/base.toml and docs/scenario-reference.md"

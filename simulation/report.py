@@ -91,7 +91,7 @@ def blocks(plan, summary: pd.DataFrame, reps: pd.DataFrame, figures, folder: Pat
         if g.empty:
             continue
         cells = [HEADLINE[metric][0]]
-        cells += [f"{fmt(metric, g.loc[name, 'mean'])} ({fmt(metric, g.loc[name, 'ci_low'])}–{fmt(metric, g.loc[name, 'ci_high'])})"
+        cells += [f"{fmt(metric, g.loc[name, 'mean'])} ({fmt(metric, g.loc[name, 'ci_low'])} to {fmt(metric, g.loc[name, 'ci_high'])})"
                   for name in plan.names]
         for name in plan.names[1:]:
             r = g.loc[name]
