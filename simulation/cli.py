@@ -101,7 +101,85 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--resume", action="store_true", help="complete an interrupted comparison in --out")
     cmp_.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     cmp_.set_defaults(func=cmd_compare)
+
+    swp = sub.add_parser(
+        "sweep", help="run a parameter sweep (grid, Latin hypercube, Morris, Sobol) locally or on Dask",
+        description="Run the design of a sweep file; results stream to DIR/runs/ as they finish, failures are "
+                    "recorded in DIR/failures/, Morris and Sobol sweeps end with DIR/sensitivity/.")
+    swp.add_argument("sweep", help="sweep file (TOML), e.g. scenarios/sweeps/handoffs_and_duties.toml")
+    swp.add_argument("--jobs", type=_positive_int, default=None, help="local worker processes (default: all cores)")
+    swp.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    swp.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
+                     help="override a base-scenario value (repeatable)")
+    swp.add_argument("--out", type=Path, help="results folder (default: results/<time>-sweep-<name>)")
+    swp.add_argument("--resume", action="store_true", help="complete an interrupted sweep in --out")
+    swp.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    swp.set_defaults(func=cmd_sweep)
+
+    sens = sub.add_parser("sensitivity", help="(re)compute Morris or Sobol indices of a finished sweep",
+                          description="Read a finished Morris or Sobol sweep folder and write DIR/sensitivity/.")
+    sens.add_argument("folder", type=Path, help="sweep results folder")
+    sens.set_defaults(func=cmd_sensitivity)
     return parser
+
+
+def cmd_sweep(args) -> int:
+    import os
+    from datetime import datetime
+
+    from . import sweep as sw
+
+    spec = sw.load_sweep(args.sweep, args.overrides)
+    if args.resume and args.out is None:
+        raise BadInput("--resume needs --out DIR (the folder to complete)")
+    folder = args.out or Path("results") / f"{datetime.now():%Y%m%d-%H%M%S}-sweep-{spec.name}"
+    jobs = args.jobs or os.cpu_count() or 1
+    total = len(spec.points()) * spec.replications
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+        bar = tqdm(total=total, desc=f"sweep {spec.name}", unit="run", file=sys.stderr)
+    try:
+        results = sw.run_sweep(spec, folder, jobs=jobs, scheduler=args.scheduler, resume=args.resume,
+                               progress=bar.update if bar else None, argv=["marginsim", *sys.argv[1:]])
+    except KeyboardInterrupt:
+        done = len(sw.finished(Path(folder)))
+        raise BadInputInterrupted(f"interrupted: {done} of {total} runs are on disk in {folder}; "
+                                  f"rerun the same command with --resume --out {folder} to complete it") from None
+    except OSError as exc:
+        raise BadInput(f"cannot reach the Dask scheduler {args.scheduler}: {exc}") from None
+    finally:
+        if bar:
+            bar.close()
+    failed = len(sw.load_failures(folder))
+    if not args.quiet:
+        where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{jobs} processes"
+        print(f"sweep {spec.name}: {len(results)} of {total} runs finished, {failed} failed ({where})")
+        if failed:
+            print(f"  failures (parameters, seed, error): {folder / 'failures'}; rerun with --resume to retry them")
+        if (Path(folder) / "sensitivity" / "sensitivity.md").is_file():
+            print(f"  sensitivity: {Path(folder) / 'sensitivity' / 'sensitivity.md'}")
+        print(f"results: {Path(folder) / 'results.parquet'}")
+    return 0 if failed == 0 else 1
+
+
+def cmd_sensitivity(args) -> int:
+    from . import sensitivity
+    from . import sweep as sw
+    from .results import ResultsError
+
+    if not (args.folder / "manifest.json").is_file():
+        raise ResultsError(f"{args.folder}: not a marginsim sweep folder (no manifest.json)")
+    spec = sw.sweep_from_manifest(args.folder)
+    if spec.design not in ("morris", "sobol"):
+        raise BadInput(f"{args.folder}: a {spec.design} sweep has no sensitivity indices; use a morris or sobol design")
+    results = sw.load_sweep_results(args.folder)
+    try:
+        sensitivity.write_analysis(spec, results, args.folder / "sensitivity")
+    except ValueError as exc:
+        raise BadInput(f"{args.folder}: {exc}") from None
+    print(f"sensitivity: {args.folder / 'sensitivity' / 'sensitivity.md'}")
+    return 0
 
 
 def cmd_compare(args) -> int:

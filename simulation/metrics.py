@@ -204,3 +204,9 @@ def summarise(ts: pd.DataFrame, sa_month_hist: np.ndarray, spells: np.ndarray,
                                               ts["ended_to_work"].sum())
     out["staff_nok_per_citizen_year"] = _ratio(ts["staff_cost_nok"].sum(), pop_years)
     return out
+
+
+def summary_keys() -> list[str]:
+    """The names of the run summary's indicators (from a one-week table of zeros)."""
+    ts = pd.DataFrame(np.ones((1, len(COLUMNS))), columns=list(COLUMNS))
+    return list(summarise(ts, np.zeros(13, dtype=np.int64), np.zeros((0, 2)), np.zeros(0), 1))

@@ -74,32 +74,78 @@ def _do(task: Task) -> tuple[tuple, RunResult]:
     return task.key, run(task.scenario, task.seed)
 
 
-def execute(tasks: list[Task], jobs: int = 1, on_result=None) -> None:
-    """Run ``tasks`` on ``jobs`` processes; ``on_result(key, result)`` is called in this
-    process as each finishes (in completion order; results are keyed, never ordered).
+class RunFailed(Exception):
+    """A run that raised, carried back as data so a sweep can record it and go on."""
 
-    With ``jobs == 1`` everything runs here. Worker processes are started with ``spawn``, so
-    notebooks and every platform behave alike. Ctrl-C cancels what has not started.
+    def __init__(self, key, error: str):
+        super().__init__(error)
+        self.key, self.error = key, error
+
+
+def _do_catching(task: Task):
+    try:
+        return _do(task)
+    except Exception as exc:   # recorded by the caller, with the task's parameters and seed
+        return task.key, RunFailed(task.key, f"{type(exc).__name__}: {exc}")
+
+
+def execute(tasks: list[Task], jobs: int = 1, on_result=None, *, scheduler: str | None = None,
+            catch_errors: bool = False) -> None:
+    """Run ``tasks`` and call ``on_result(key, result)`` in this process as each finishes.
+
+    One interface for every backend: ``jobs == 1`` runs here; ``jobs > 1`` uses that many local
+    processes (started with ``spawn``, so notebooks and every platform behave alike); a
+    ``scheduler`` address (``tcp://host:8786``) runs on an existing Dask cluster. Results
+    arrive in completion order and are keyed, never ordered, so the outcome is the same on
+    every backend. With ``catch_errors`` a run that raises is passed to ``on_result`` as a
+    :class:`RunFailed` instead of stopping everything. Ctrl-C cancels what has not started.
     """
-    if jobs <= 1 or len(tasks) <= 1:
+    work = _do_catching if catch_errors else _do
+    if scheduler is None and (jobs <= 1 or len(tasks) <= 1):
         for task in tasks:
-            key, result = _do(task)
+            key, result = work(task)
             if on_result:
                 on_result(key, result)
         return
-    import multiprocessing as mp
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, wait
 
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
-        pending = {pool.submit(_do, t) for t in tasks}
-        try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    key, result = future.result()
-                    if on_result:
-                        on_result(key, result)
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    if scheduler is not None:
+        from dask.distributed import Client
+        client = Client(scheduler, set_as_default=False)
+        executor = client.get_executor(pure=False)
+        close = client.close
+        jobs = max(1, sum(client.nthreads().values()))
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"))
+        close = None
+    pending: set = set()
+    failed = False
+    try:
+        queue = iter(tasks)
+        window = max(2 * max(jobs, 1), 8)     # bounded: memory stays flat however many tasks
+        for task in queue:
+            pending.add(executor.submit(work, task))
+            if len(pending) >= window:
+                break
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                key, result = future.result()
+                if on_result:
+                    on_result(key, result)
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.add(executor.submit(work, nxt))
+    except BaseException:
+        failed = True
+        for future in pending:
+            future.cancel()
+        raise
+    finally:
+        if close is None:
+            executor.shutdown(wait=not failed, cancel_futures=True)
+        else:
+            executor.shutdown(wait=False)
+            close()

@@ -424,6 +424,24 @@ SETTINGS = {
 }
 
 
+def share_out(total: int, weights: list[int]) -> list[int]:
+    """Split ``total`` caseworkers over units in proportion to ``weights`` (largest remainder);
+    a unit left empty takes one from the largest, so every unit keeps at least one. The parts add
+    up to ``total`` (or to the number of units, if that is larger)."""
+    import math
+    total = max(total, len(weights))
+    exact = [total * w / sum(weights) for w in weights]
+    parts = [math.floor(x) for x in exact]
+    order = sorted(range(len(weights)), key=lambda i: (parts[i] - exact[i], i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    for i in range(len(parts)):
+        if parts[i] == 0:
+            parts[max(range(len(parts)), key=lambda j: parts[j])] -= 1
+            parts[i] = 1
+    return parts
+
+
 def apply_settings(scenario: Scenario, **settings: Any) -> Scenario:
     """Apply plain keyword settings: the :data:`SETTINGS` shortcuts, plus ``caseworkers`` (total
     staff, shared among units in proportion) and ``caseload_cap`` (for every unit)."""
@@ -442,10 +460,8 @@ def apply_settings(scenario: Scenario, **settings: Any) -> Scenario:
         _set_dotted(data, key, value, source="settings", must_exist=True)
     units = data["office"]["units"]
     if staff is not None:
-        total = sum(u["staff"] for u in units)
-        shares = [u["staff"] * int(staff) / total for u in units]
-        for u, share in zip(units, shares):
-            u["staff"] = max(1, round(share))
+        for u, n in zip(units, share_out(int(staff), [u["staff"] for u in units])):
+            u["staff"] = n
     if cap is not None:
         for u in units:
             u["caseload_cap"] = cap
