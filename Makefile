@@ -14,7 +14,8 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3 $$(ls -d $${PYENV_ROOT:
 
 help:
 	@echo "make demo    - build .venv and compare the three office organisations (a few minutes)"
-	@echo "make test    - build .venv and run the whole test suite"
+	@echo "make test    - build .venv and run the whole test suite, notebooks included"
+	@echo "make test-fast - the tests without the browser and the notebooks"
 	@echo "make bench   - throughput and scaling benchmarks (minutes)"
 	@echo "make docs    - regenerate scenarios/base.toml and docs/scenario-reference.md"
 	@echo "make clean   - remove .venv and caches"
@@ -35,10 +36,10 @@ demo: $(STAMP)
 	@echo "open results/demo/report.html (or read results/demo/report.md)"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q tests --nbmake notebooks --nbmake-timeout=600
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q tests -m "not browser"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scaling.py

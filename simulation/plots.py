@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt   # the backend is the user's (inline in notebooks; Agg when headless)
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")   # files only; notebooks use their own backend through the functions below
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .caseworkers import ACTIVITY_NAMES  # noqa: E402
-from .metrics import AXIS_BINS  # noqa: E402
-from .population import ARENAS  # noqa: E402
+from .caseworkers import ACTIVITY_NAMES
+from .metrics import AXIS_BINS
+from .population import ARENAS
 
 YEAR = 52.0
 

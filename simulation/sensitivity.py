@@ -52,8 +52,6 @@ def indices(sweep, results: pd.DataFrame) -> pd.DataFrame:
 
 
 def figure(table: pd.DataFrame, output: str, design: str):
-    import matplotlib
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     g = table[table["output"] == output]
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(g) + 1.5))
