@@ -116,6 +116,19 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     swp.set_defaults(func=cmd_sweep)
 
+    val = sub.add_parser("validate", help="check the default scenarios against the calibration targets and patterns",
+                         description="Run the default scenarios and the pattern experiments with replications and "
+                                     "write DIR/validation.md and DIR/validation.csv; misses are shown, not hidden.")
+    val.add_argument("--replications", type=_whole_number(2), default=5, help="runs per variant (default 5)")
+    val.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: all cores)")
+    val.add_argument("--seed", type=_seed, default=20261122, help="root seed")
+    val.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="folder with the default scenarios")
+    val.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
+                     help="override a value in every scenario (e.g. to see a target fail)")
+    val.add_argument("--out", type=Path, help="results folder (default: results/<time>-validation)")
+    val.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    val.set_defaults(func=cmd_validate)
+
     sens = sub.add_parser("sensitivity", help="(re)compute Morris or Sobol indices of a finished sweep",
                           description="Read a finished Morris or Sobol sweep folder and write DIR/sensitivity/.")
     sens.add_argument("folder", type=Path, help="sweep results folder")
@@ -161,6 +174,44 @@ def cmd_sweep(args) -> int:
             print(f"  sensitivity: {Path(folder) / 'sensitivity' / 'sensitivity.md'}")
         print(f"results: {Path(folder) / 'results.parquet'}")
     return 0 if failed == 0 else 1
+
+
+def cmd_validate(args) -> int:
+    import os
+    from datetime import datetime
+
+    from . import validation
+    from .results import ResultsError, staging
+
+    for name in ("generalist", "specialist", "target_group_teams"):
+        if not (args.scenarios / f"{name}.toml").is_file():
+            raise BadInput(f"{args.scenarios}: no {name}.toml here; point --scenarios at the scenarios folder")
+    folder = args.out or Path("results") / f"{datetime.now():%Y%m%d-%H%M%S}-validation"
+    if folder.exists() and any(folder.iterdir()):
+        raise ResultsError(f"{folder}: output folder already exists and is not empty; choose another --out")
+    jobs = args.jobs or os.cpu_count() or 1
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+        bar = tqdm(total=6 * args.replications, desc="validation", unit="run", file=sys.stderr)
+    try:
+        reps = validation.run_all(args.scenarios, args.replications, jobs=jobs, seed=args.seed,
+                                  overrides=args.overrides, progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    targets, patterns = validation.check_targets(reps), validation.check_patterns(reps)
+    with staging(folder) as tmp:
+        validation.write(tmp, targets, patterns, args.replications, args.seed)
+        reps.to_parquet(tmp / "replications.parquet", index=False)
+    if not args.quiet:
+        measured = targets[targets.holds.isin(["yes", "no"])]
+        print(f"targets: {(measured.holds == 'yes').sum()} of {len(measured)} hold; "
+              f"patterns: {(patterns.holds == 'yes').sum()} of {len(patterns)} shown")
+        for r in measured[measured.holds == "no"].itertuples():
+            print(f"  miss: {r.label}: {r.simulated:.4g} (target {r.target})")
+        print(f"report: {folder / 'validation.md'}")
+    return 0
 
 
 def cmd_sensitivity(args) -> int:

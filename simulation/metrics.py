@@ -46,6 +46,7 @@ class Recorder:
         self.n = 0
         self.sa_month_hist = np.zeros(13, dtype=np.int64)   # months on social assistance per recipient-year
         self.spells = []                                   # (start_week, duration) of ended unemployment spells
+        self.unit_caseload = []                            # mean users per caseworker, per unit, each week
 
     def record(self, model, week: int, events: WeekEvents, wk: OfficeWeek) -> None:
         c, office, s = model.citizens, model.office, model.params
@@ -116,6 +117,9 @@ class Recorder:
                           b.nok_social_assistance, b.nok_qualification_programme, b.nok_disability_benefit])
         r[INDEX["benefits_paid_nok"]] = ben_counts @ rates
         r[INDEX["staff_cost_nok"]] = model.office.staff.contract_hours.sum() * b.nok_staff_hour
+        staff = office.staff
+        self.unit_caseload.append(np.bincount(staff.unit, weights=staff.caseload, minlength=len(office.unit_size))
+                                  / office.unit_size)
         self.n += 1
         for part in events.spells_ended:
             if len(part):

@@ -98,8 +98,12 @@ class WelfareModel(mesa.Model):
     def summary(self) -> dict[str, float]:
         """Headline indicators of the recorded weeks."""
         starts = self.citizens.spell_start[self.citizens.alive]
-        return metrics.summarise(self.timeseries(), self.recorder.sa_month_hist, self.recorder.ended_spells(),
-                                 starts[starts >= 0], self.citizens_at_start or 0)
+        out = metrics.summarise(self.timeseries(), self.recorder.sa_month_hist, self.recorder.ended_spells(),
+                                starts[starts >= 0], self.citizens_at_start or 0)
+        if self.recorder.unit_caseload:   # users per caseworker in each unit (the caseload targets)
+            means = np.mean(self.recorder.unit_caseload, axis=0)
+            out.update({f"caseload_{u.name}": float(m) for u, m in zip(self.params.office.units, means)})
+        return out
 
     # ---- teaching: one citizen as a readable record ---------------------------------------
     def citizen(self, slot: int) -> dict:

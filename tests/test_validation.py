@@ -1,0 +1,52 @@
+"""Validation: produced from real runs, and able to fail."""
+
+import pandas as pd
+import pytest
+
+import simulation as ms
+from simulation import validation
+
+from conftest import SCENARIOS
+from test_cli import marginsim
+
+
+def reps_for(scenario, n=2):
+    rows = []
+    for k, seed in enumerate(ms.runner.seeds(5, n)):
+        r = ms.run(scenario, seed=seed)
+        rows.append({"variant": "generalist", "replication": k, "seed": seed, **r.summary,
+                     **validation.derived(r.summary)})
+    return pd.DataFrame(rows)
+
+
+def test_a_mis_set_parameter_makes_its_target_fail():
+    base = ms.load_scenario(SCENARIOS / "generalist.toml").scaled(8000).replace(**{"run.weeks": 156})
+    good = validation.check_targets(reps_for(base)).set_index("id")
+    bad = validation.check_targets(reps_for(base.replace(**{"shocks.debt": 0.0}))).set_index("id")
+    assert good.loc["sa_1_month", "holds"] == "yes"
+    assert bad.loc["sa_1_month", "holds"] == "no", "without debt shocks there are no one-month spells"
+    assert bad.loc["sa_1_month", "simulated"] < good.loc["sa_1_month", "simulated"]
+
+
+def test_validate_command_writes_a_report_from_real_runs(tmp_path):
+    out = tmp_path / "v"
+    proc = marginsim("validate", "--replications", 2, "--scenarios", SCENARIOS, "--set", "population.citizens=1500",
+                     "--set", "run.weeks=52", "--set", "run.warmup_weeks=26", "--jobs", 2, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(out / "validation.csv")
+    reps = pd.read_parquet(out / "replications.parquet")
+    assert set(table.id) == {t.id for t in validation.TARGETS} | {p.id for p in validation.PATTERNS}
+    months = table.set_index("id").loc["sa_months"]
+    assert months["simulated"] == pytest.approx(reps[reps.variant == "generalist"]["sa_months_per_recipient"].mean())
+    handoffs = table.set_index("id").loc["handoffs"]
+    paired = (reps[reps.variant == "specialist"].set_index("replication")["handoffs_per_user"]
+              - reps[reps.variant == "generalist"].set_index("replication")["handoffs_per_user"]).mean()
+    assert handoffs["simulated"] == pytest.approx(paired) and handoffs["holds"] == "yes"
+    report = (out / "validation.md").read_text()
+    assert "measured targets hold" in report and "| **no** |" in report or "| yes |" in report
+    assert "not measured" in report, "targets the model cannot measure are listed, not dropped"
+
+
+def test_validate_refuses_a_folder_without_the_default_scenarios(tmp_path):
+    proc = marginsim("validate", "--scenarios", tmp_path, "--out", tmp_path / "v")
+    assert proc.returncode == 2 and "generalist.toml" in proc.stderr and "Traceback" not in proc.stderr
