@@ -276,7 +276,9 @@ class Office:
         # date-split within the unit: birthdays in contiguous ranges per caseworker (002:4536-4544)
         split = ~reuse
         size = self.unit_size[unit[split]]
-        chosen[split] = staff.unit_start[unit[split]] + (c.birth_day[idx[split]].astype(np.int64) * size) // 365
+        # birth date as a fraction of the year, so a unit of any size splits evenly
+        chosen[split] = staff.unit_start[unit[split]] + np.minimum(
+            (c.birth_date[idx[split]] * size).astype(np.int64), size - 1)
         if task != INTAKE:   # a caseworker taking on a user (not already in their caseload) respects the cap
             joins = ~(held[1:] == chosen[None, :]).any(axis=0)
             chosen = self._apply_caps(chosen, unit, joins, idx)

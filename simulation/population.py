@@ -76,7 +76,7 @@ class Citizens:
     # name -> (dtype, fill value for an empty slot)
     COLUMNS = {
         "alive": (bool, False), "person_id": (np.int64, -1), "age": (np.float64, 0.0),
-        "birth_day": (np.int16, 0), "health": (bool, False), "substance_use": (bool, False),
+        "birth_date": (np.float64, 0.0), "health": (bool, False), "substance_use": (bool, False),
         "language": (bool, False), "employed": (bool, False), "weeks_out": (np.int32, 0),
         "benefit": (np.int8, 0), "benefit_weeks": (np.int32, 0), "spell_start": (np.int32, NO_SPELL),
         "sa_month_mask": (np.int16, 0), "sa_months_last_year": (np.int8, 0),
@@ -153,7 +153,7 @@ def _fill_new(c: Citizens, idx: np.ndarray, rng, s: Scenario, age: np.ndarray) -
     c.person_id[idx] = np.arange(c.next_id, c.next_id + k)
     c.next_id += k
     c.age[idx] = age
-    c.birth_day[idx] = rng.integers(0, 365, k)
+    c.birth_date[idx] = rng.random(k)        # time of year of birth, in [0, 1): the date-split key
     c.substance_use[idx] = rng.random(k) < s.population.substance_use_share
 
 

@@ -79,8 +79,8 @@ class Population:
         0.6, "Share of newcomers who are 18-year-olds (the rest move in aged 20-45).",
         unit="share", source="assumption", lo=0.0, hi=1.0)
     at_risk_share_of_inflow: float = param(
-        0.08, "Share of newcomers who arrive with weak arenas (no job, little network, thin economy).",
-        unit="share", source="004:4593-4597 (new people at risk); share calibrated to SSB social-assistance months", lo=0.0, hi=1.0)
+        0.046, "Share of newcomers who arrive with weak arenas (no job, little network, thin economy).",
+        unit="share", source="004:4593-4597 (new people at risk); share fitted to SSB social-assistance months (docs/calibration.md)", lo=0.0, hi=1.0)
     language_share_of_movers: float = param(
         0.4, "Share of people moving in with limited Norwegian (a complexity trait).",
         unit="share", source="002:4584-4586, 002:8302-8304 (immigrant users); share: assumption", lo=0.0, hi=1.0)
@@ -113,9 +113,9 @@ class Arenas:
         0.05, "Weekly pull of the work arena toward 1 while employed (work attachment rebuilds).",
         unit="per week", source="004:2359-2373; rate: assumption", lo=0.0, hi=1.0)
     work_decay_out_of_work: float = param(
-        0.016, "Weekly decay of the work arena while out of work: the longer out, the lower the "
+        0.0118, "Weekly decay of the work arena while out of work: the longer out, the lower the "
         "expectation of returning (duration dependence).",
-        unit="per week", source="004:4445-4455, 003:433-436; rate calibrated to unemployment exits",
+        unit="per week", source="004:4445-4455, 003:433-436; rate fitted (simulation.calibrate, docs/calibration.md)",
         lo=0.0, hi=1.0)
     economy_rate: float = param(
         0.06, "Weekly pull of the economy arena toward the level the income source allows.",
@@ -167,9 +167,9 @@ class LabourMarket:
     """Finding work, and the state benefits that come with losing it."""
 
     job_finding: float = param(
-        0.13, "Weekly hazard of finding work for a jobseeker with a full work arena and no complexity. "
+        0.097, "Weekly hazard of finding work for a jobseeker with a full work arena and no complexity. "
         "Most jobseekers leave unemployment quickly without help.",
-        unit="per week", source="004:2879-2883; calibrated to Andreev 2016 (30 % / 70 % gone after 1 / 6 months)",
+        unit="per week", source="004:2879-2883; fitted to Andreev 2016 and SSB (simulation.calibrate, docs/calibration.md)",
         lo=0.0, hi=1.0)
     work_arena_elasticity: float = param(
         2.0, "Job finding scales with the work arena to this power.",

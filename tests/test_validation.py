@@ -50,3 +50,17 @@ def test_validate_command_writes_a_report_from_real_runs(tmp_path):
 def test_validate_refuses_a_folder_without_the_default_scenarios(tmp_path):
     proc = marginsim("validate", "--scenarios", tmp_path, "--out", tmp_path / "v")
     assert proc.returncode == 2 and "generalist.toml" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_calibration_recovers_a_known_parameter():
+    from simulation import calibrate
+    base = ms.Scenario().scaled(3000).replace(**{"run.weeks": 104, "run.warmup_weeks": 52})
+    truth = base.replace(**{"labour_market.job_finding": 0.16})
+    seeds = ms.runner.seeds(3, 2)
+    rows = [ms.run(truth, seed=s).summary for s in seeds]
+    keys = ["unemployment_exit_1_month", "unemployment_exit_6_months"]
+    targets = {k: sum(r[k] for r in rows) / len(rows) for k in keys}
+    fit = calibrate.fit(base, {"labour_market.job_finding": (0.05, 0.3)}, targets, points=8, replications=2,
+                        refine=1, seed=3)
+    assert abs(fit.best["labour_market.job_finding"] - 0.16) < 0.04
+    assert fit.distance < fit.table["distance"].median()
