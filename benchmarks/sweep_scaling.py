@@ -3,8 +3,9 @@
     python benchmarks/sweep_scaling.py            # all three, prints one JSON line each
     python benchmarks/sweep_scaling.py --quick    # smaller, for a smoke test
 
-* speedup: the same grid sweep (16 runs of the default generalist office at 10,000 citizens,
-  104 + 52 weeks) with --jobs 1 and --jobs 2; speed-up = wall time 1 / wall time 2.
+* speedup: the same grid sweep with --jobs 1 and --jobs 2 (speed-up = wall time 1 / wall time 2),
+  once with short runs (16 runs, 10,000 citizens, 52 + 104 weeks: worker start-up shows) and
+  once with default-size runs (12 runs, 20,000 citizens, 104 + 520 weeks, as real sweeps use).
 * overhead: a sweep of tiny runs (200 citizens, 4 weeks) with --jobs 1; overhead per run =
   (sweep wall time - summed simulation time) / runs: what streaming, bookkeeping and files cost.
 * memory: a 1,000-run sweep of tiny runs on 2 processes, in a fresh process; peak RSS of the
@@ -41,32 +42,31 @@ def timed_sweep(path: Path, jobs: int, out: Path, overrides=()) -> tuple[float, 
     return time.perf_counter() - t0, results
 
 
-def speedup(quick: bool) -> dict:
+def speedup(quick: bool, citizens: int, weeks: int, warmup: int, n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        n = 8 if quick else 16
-        path = _sweep_file(tmp, f'"office.handoff_loss" = {{ low = 0.0, high = 0.2, steps = {n} }}', 104, 52)
-        over = ["population.citizens=4000" if quick else "population.citizens=10000"]
+        path = _sweep_file(tmp, f'"office.handoff_loss" = {{ low = 0.0, high = 0.2, steps = {n} }}', weeks, warmup)
+        over = [f"population.citizens={citizens}"]
         t1, _ = timed_sweep(path, 1, tmp / "one", over)
         t2, _ = timed_sweep(path, 2, tmp / "two", over)
-    return {"benchmark": "sweep_speedup", "runs": n, "wall_s_1_process": round(t1, 2),
+    return {"benchmark": "sweep_speedup", "runs": n, "citizens": citizens, "weeks": weeks + warmup,
+            "seconds_per_run_1_process": round(t1 / n, 2), "wall_s_1_process": round(t1, 2),
             "wall_s_2_processes": round(t2, 2), "speedup": round(t1 / t2, 2), "target": 1.7}
 
 
 def overhead(quick: bool) -> dict:
+    import simulation as ms
+    from simulation import sweep as sw
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         n = 50 if quick else 200
         path = _sweep_file(tmp, f'"office.handoff_loss" = {{ low = 0.0, high = 0.2, steps = {n} }}', 4, 0)
         wall, results = timed_sweep(path, 1, tmp / "out", ["population.citizens=200"])
-    # timings are not stored per run in the sweep table; measure the same runs directly
-    import simulation as ms
-    from simulation import sweep as sw
-    spec = sw.load_sweep(path, ["population.citizens=200"])
-    t0 = time.perf_counter()
-    for point in spec.points().to_dict("records"):
-        ms.run(spec.scenario_at(point), seed=1)
-    bare = time.perf_counter() - t0
+        spec = sw.load_sweep(path, ["population.citizens=200"])
+        t0 = time.perf_counter()
+        for point in spec.points().to_dict("records"):      # the same runs, bare
+            ms.run(spec.scenario_at(point), seed=1)
+        bare = time.perf_counter() - t0
     return {"benchmark": "sweep_overhead", "runs": n, "sweep_wall_s": round(wall, 3), "bare_runs_s": round(bare, 3),
             "overhead_ms_per_run": round(1000 * (wall - bare) / n, 2)}
 
@@ -100,7 +100,11 @@ def main() -> None:
         memory_child(args.memory_child)
         return
     machine = {"platform": platform.platform(), "python": platform.python_version()}
-    for bench in (speedup, overhead, memory):
+    benches = [lambda q: speedup(q, 4000 if q else 10_000, 104, 52, 8 if q else 16)]     # short runs
+    if not args.quick:                                                    # default-size runs, as sweeps use
+        benches.append(lambda q: speedup(q, 20_000, 520, 104, 12))
+    benches += [overhead, memory]
+    for bench in benches:
         print(json.dumps({**bench(args.quick), "machine": machine}), flush=True)
 
 
