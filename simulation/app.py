@@ -447,8 +447,9 @@ def citizen_figure(model: DashboardModel) -> Figure:
 # --------------------------------------------------------------------------------------------
 
 
-def _show(fig: Figure):
-    return solara.FigureMatplotlib(fig, format="png", pil_kwargs={"compress_level": 1})
+def _show(fig: Figure, dependencies: list | None = None):
+    """A figure as a PNG image (redrawn on every render, or only when ``dependencies`` change)."""
+    return solara.FigureMatplotlib(fig, dependencies=dependencies, format="png", pil_kwargs={"compress_level": 1})
 
 
 @solara.component
@@ -633,7 +634,8 @@ def time_series(measures: dict[str, str], title: str, ylabel: str, page: int):
     @solara.component
     def TimeSeries(model):
         update_counter.get()
-        return _show(series_figure(model, measures, title, ylabel))
+        # the figure object is reused, so say when it changed (or the image would not update)
+        return _show(series_figure(model, measures, title, ylabel), dependencies=[id(model), model.recorder.n])
 
     return TimeSeries, page
 
@@ -707,8 +709,9 @@ page = Page()
 
 
 def main(host: str = "127.0.0.1", port: int = 8765) -> int:
-    """Serve the dashboard with ``solara run`` until Ctrl-C (or SIGTERM); returns the exit code.
+    """Serve the dashboard with ``solara run`` until Ctrl-C (or SIGTERM).
 
+    Returns 0 when stopped that way (it is the normal way to stop), else the server's exit code.
     Works offline (solara-assets serves the JavaScript and CSS) and sends no telemetry.
     """
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}
@@ -733,7 +736,8 @@ def main(host: str = "127.0.0.1", port: int = 8765) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        return 130
+        print("marginsim dashboard: stopped", flush=True)
+        return 0
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -14,6 +14,7 @@ import io
 import math
 import re
 import shutil
+import signal
 import time
 import warnings
 from pathlib import Path
@@ -290,6 +291,29 @@ def test_main_serves_the_app_offline_without_telemetry(monkeypatch, capsys):
     assert seen["env"]["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"
     out = capsys.readouterr().out
     assert "http://localhost:9000/" in out and "every network interface" in out
+
+
+def test_main_stops_the_server_on_ctrl_c(monkeypatch):
+    calls = []
+
+    class FakeServer:
+        def __init__(self, cmd, env):
+            pass
+
+        def wait(self, timeout=None):
+            calls.append(("wait", timeout))
+            if len(calls) == 1:
+                raise KeyboardInterrupt
+            return -15
+
+        def terminate(self):
+            calls.append(("terminate", None))
+
+    handler = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(app.subprocess, "Popen", FakeServer)
+    assert app.main() == 0
+    assert calls == [("wait", None), ("terminate", None), ("wait", 15)]
+    assert signal.getsignal(signal.SIGTERM) is handler          # SIGTERM handling is restored
 
 
 def test_reporters_read_the_weekly_table(stepped):
