@@ -65,6 +65,18 @@ _positive_int = _whole_number(1)
 _seed = _whole_number(0)
 
 
+def _port(text: str) -> int:
+    value = _whole_number(1)(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be at most 65535, got {value}")
+    return value
+
+
+def cmd_dashboard(args) -> int:
+    from .app import main as serve   # imports solara and Mesa's visualisation only for this command
+    return serve(host=args.host, port=args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="marginsim",
@@ -128,6 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--out", type=Path, help="results folder (default: results/<time>-validation)")
     val.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     val.set_defaults(func=cmd_validate)
+
+    dash = sub.add_parser(
+        "dashboard", help="serve the classroom dashboard in a browser (Mesa SolaraViz; works offline)",
+        description="Serve the classroom dashboard (simulation/app.py) and print its address. Each browser "
+                    "tab gets its own model. Stop with Ctrl-C. See docs/dashboard.md.")
+    dash.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default 127.0.0.1: this machine only; "
+                           "0.0.0.0: every network interface, for a classroom)")
+    dash.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
+    dash.set_defaults(func=cmd_dashboard)
 
     sens = sub.add_parser("sensitivity", help="(re)compute Morris or Sobol indices of a finished sweep",
                           description="Read a finished Morris or Sobol sweep folder and write DIR/sensitivity/.")

@@ -69,8 +69,8 @@ class Population:
         "serve larger districts; this default is a district of about 20,000 adults with a matching staff.",
         unit="persons", source="002:1022-1064 (office sizes); scaled", lo=50, hi=50_000_000)
     employed_share: float = param(
-        0.92, "Share employed at initialisation (the warm-up then settles the mix).",
-        unit="share", source="assumption (Norwegian employment rate 18-66 is about 0.8)", lo=0.0, hi=1.0)
+        0.945, "Share employed at initialisation: near the level the model settles at, so the warm-up is short.",
+        unit="share", source="the model's own steady state (docs/calibration.md)", lo=0.0, hi=1.0)
     inflow_per_1000_per_year: float = param(
         50.0, "New adults per 1,000 citizens per year: youth turning 18 and people moving in; "
         "balances ageing out (about 20) and moving away (30). Society keeps producing people at risk.",

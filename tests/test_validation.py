@@ -22,15 +22,15 @@ def reps_for(scenario, n=2):
 def test_a_mis_set_parameter_makes_its_target_fail():
     base = ms.load_scenario(SCENARIOS / "generalist.toml").scaled(8000).replace(**{"run.weeks": 156})
     good = validation.check_targets(reps_for(base)).set_index("id")
-    bad = validation.check_targets(reps_for(base.replace(**{"shocks.debt": 0.0}))).set_index("id")
-    assert good.loc["sa_1_month", "holds"] == "yes"
-    assert bad.loc["sa_1_month", "holds"] == "no", "without debt shocks there are no one-month spells"
-    assert bad.loc["sa_1_month", "simulated"] < good.loc["sa_1_month", "simulated"]
+    bad = validation.check_targets(reps_for(base.replace(**{"labour_market.job_finding": 0.03}))).set_index("id")
+    assert good.loc["unemp_1_month", "holds"] == "yes"
+    assert bad.loc["unemp_1_month", "holds"] == "no", "with a third of the job-finding rate, few leave within a month"
+    assert bad.loc["unemp_1_month", "simulated"] < good.loc["unemp_1_month", "simulated"]
 
 
 def test_validate_command_writes_a_report_from_real_runs(tmp_path):
     out = tmp_path / "v"
-    proc = marginsim("validate", "--replications", 2, "--scenarios", SCENARIOS, "--set", "population.citizens=1500",
+    proc = marginsim("validate", "--replications", 3, "--scenarios", SCENARIOS, "--set", "population.citizens=1500",
                      "--set", "run.weeks=52", "--set", "run.warmup_weeks=26", "--jobs", 2, "--out", out)
     assert proc.returncode == 0, proc.stderr
     table = pd.read_csv(out / "validation.csv")
