@@ -65,6 +65,16 @@ _positive_int = _whole_number(1)
 _seed = _whole_number(0)
 
 
+def _batch_options(parser, default_out: str, what: str) -> None:
+    """The options every batch command shares: processes, overrides, folder, resume, quiet."""
+    parser.add_argument("--jobs", type=_positive_int, default=None, help="local worker processes (default: all cores)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
+                        help="override a scenario value in every run (repeatable)")
+    parser.add_argument("--out", type=Path, help=f"results folder (default: {default_out})")
+    parser.add_argument("--resume", action="store_true", help=f"complete an interrupted {what} in --out")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+
+
 def _port(text: str) -> int:
     value = _whole_number(1)(text)
     if value > 65535:
@@ -104,14 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("scenarios", nargs="+", help="scenario files (TOML); the first is the baseline")
     cmp_.add_argument("--replications", type=_whole_number(2), default=None,
                       help="runs per scenario (default 20)")
-    cmp_.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: all cores)")
     cmp_.add_argument("--weeks", type=_positive_int, help="weeks to record, for every scenario")
     cmp_.add_argument("--seed", type=_seed, default=None, help="root seed the replication seeds derive from")
-    cmp_.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
-                      help="override a value in every scenario (repeatable)")
-    cmp_.add_argument("--out", type=Path, help="results folder (default: results/<time>-compare)")
-    cmp_.add_argument("--resume", action="store_true", help="complete an interrupted comparison in --out")
-    cmp_.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    _batch_options(cmp_, "results/<time>-compare", "comparison")
     cmp_.set_defaults(func=cmd_compare)
 
     swp = sub.add_parser(
@@ -119,13 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the design of a sweep file; results stream to DIR/runs/ as they finish, failures are "
                     "recorded in DIR/failures/, Morris and Sobol sweeps end with DIR/sensitivity/.")
     swp.add_argument("sweep", help="sweep file (TOML), e.g. scenarios/sweeps/handoffs_and_duties.toml")
-    swp.add_argument("--jobs", type=_positive_int, default=None, help="local worker processes (default: all cores)")
     swp.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
-    swp.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
-                     help="override a base-scenario value (repeatable)")
-    swp.add_argument("--out", type=Path, help="results folder (default: results/<time>-sweep-<name>)")
-    swp.add_argument("--resume", action="store_true", help="complete an interrupted sweep in --out")
-    swp.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    _batch_options(swp, "results/<time>-sweep-<name>", "sweep")
     swp.set_defaults(func=cmd_sweep)
 
     val = sub.add_parser("validate", help="check the default scenarios against the calibration targets and patterns",

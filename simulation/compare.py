@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import analysis
-from .results import ResultsError, environment, file_sha256, now_iso, write_json
+from .results import ResultsError, environment, file_sha256, now_iso, open_batch_folder, write_json
 from .runner import RunResult, Task, execute, seeds
 from .scenario import Scenario, ScenarioError, load_scenario
 
@@ -97,17 +97,7 @@ def run_comparison(plan: ComparisonPlan, folder: Path, *, jobs: int = 1, resume:
     """Run every replication not yet on disk, then write tables, figures and the report."""
     folder = Path(folder)
     manifest_path = folder / "manifest.json"
-    if folder.exists() and any(folder.iterdir()):
-        if not resume:
-            raise ResultsError(f"{folder}: output folder already exists and is not empty; "
-                               "use --resume to complete it, or choose another --out")
-        if not manifest_path.is_file():
-            raise ResultsError(f"{folder}: not a marginsim comparison folder, cannot resume")
-        old = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if old.get("kind") != "comparison" or old.get("plan") != plan.signature():
-            raise ResultsError(f"{folder}: was started with other scenarios, settings or seeds; "
-                               "cannot resume it with these")
-    folder.mkdir(parents=True, exist_ok=True)
+    open_batch_folder(folder, resume=resume, kind="comparison", key="plan", signature=plan.signature())
     manifest = {
         "kind": "comparison", "status": "running", "started": now_iso(), "command": argv,
         "scenario_names": plan.names, "baseline": plan.names[0],

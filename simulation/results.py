@@ -92,6 +92,25 @@ def staging(final: Path):
         raise
 
 
+def open_batch_folder(folder: Path, *, resume: bool, kind: str, key: str, signature: dict) -> None:
+    """A comparison or sweep folder: new, or (with ``resume``) one started with the same definition.
+
+    Refuses a non-empty folder without ``resume`` and a folder started with another definition
+    (``manifest[key] != signature``), so nothing finished is overwritten or mixed up.
+    """
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        if not resume:
+            raise ResultsError(f"{folder}: output folder already exists and is not empty; "
+                               "use --resume to complete it, or choose another --out")
+        path = folder / MANIFEST
+        old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        if old.get("kind") != kind or old.get(key) != signature:
+            raise ResultsError(f"{folder}: was started with another {kind} (other scenarios, settings or seeds); "
+                               "cannot resume it with this one")
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 def write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
 

@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import metrics
-from .results import ResultsError, environment, file_sha256, now_iso, write_json
+from .results import ResultsError, environment, file_sha256, now_iso, open_batch_folder, write_json
 from .runner import RunFailed, RunResult, Task, execute, seeds
 from .sampling import DESIGNS, Parameter, design
 from .scenario import SETTINGS, Scenario, ScenarioError, apply_settings, load_scenario
@@ -264,16 +264,9 @@ def run_sweep(sweep: Sweep, folder: str | Path, *, jobs: int = 1, scheduler: str
     """
     folder = Path(folder)
     manifest_path = folder / "manifest.json"
-    if folder.exists() and any(folder.iterdir()):
-        if not resume:
-            raise ResultsError(f"{folder}: output folder already exists and is not empty; "
-                               "use --resume to complete it, or choose another --out")
-        old = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
-        if old.get("kind") != "sweep" or old.get("sweep") != sweep.signature():
-            raise ResultsError(f"{folder}: was started with another sweep; cannot resume it with this one")
+    open_batch_folder(folder, resume=resume, kind="sweep", key="sweep", signature=sweep.signature())
     points = sweep.points()
     rep_seeds = seeds(sweep.seed, sweep.replications)
-    folder.mkdir(parents=True, exist_ok=True)
     (folder / "runs").mkdir(exist_ok=True)
     points.rename_axis("point").to_csv(folder / "design.csv")
     manifest = {"kind": "sweep", "status": "running", "started": now_iso(), "command": argv, "name": sweep.name,
