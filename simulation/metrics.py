@@ -54,57 +54,59 @@ class Recorder:
         alive = c.alive
         n = int(np.count_nonzero(alive))
         below = c.arenas < theta
-        lost = np.where(alive, below.sum(axis=0), 5)           # empty slots go to a spare bin
-        pos_bin = np.where(alive, np.minimum((c.arenas.mean(axis=0) * AXIS_BINS).astype(np.int64), AXIS_BINS - 1),
-                           AXIS_BINS)
-        ben = np.where(alive, c.benefit, len(Benefit))
-        ben_counts = np.bincount(ben, minlength=len(Benefit) + 1)[:len(Benefit)]
+        # small integer codes counted value by value: faster than np.bincount at these sizes
+        lost = np.where(alive, c.arenas_lost(theta), 5)          # empty slots go to a spare bin
+        pos_bin = np.minimum((c.position() * AXIS_BINS).astype(np.int8), AXIS_BINS - 1)
+        pos_bin[~alive] = AXIS_BINS
+        ben_counts = _counts(np.where(alive, c.benefit, len(Benefit)), len(Benefit))
         r = self.data[self.n]
         r[INDEX["week"]] = week
         r[INDEX["population"]] = n
         r[INDEX["inflow"]] = len(events.arrived)
         r[INDEX["outflow"]] = len(events.left)
-        bins = np.bincount(pos_bin, minlength=AXIS_BINS + 1)[:AXIS_BINS]
+        bins = _counts(pos_bin, AXIS_BINS)
         r[INDEX["mean_position"]] = c.arenas.sum(axis=0)[alive].sum() / (4 * n)   # (float @ bool is slow)
         i = INDEX["axis_bin_0"]
         r[i:i + AXIS_BINS] = bins / n
         i = INDEX["share_lost_0"]
-        r[i:i + 5] = np.bincount(lost, minlength=6)[:5] / n
+        r[i:i + 5] = _counts(lost, 5) / n
         i = INDEX["excluded_work"]
         r[i:i + 4] = (below & alive).sum(axis=1) / n
         employed = c.employed & alive
         r[INDEX["employed_share"]] = np.count_nonzero(employed) / n
-        r[INDEX["jobseekers"]] = np.count_nonzero(JOBSEEKER[c.benefit] & alive & ~employed)
+        r[INDEX["jobseekers"]] = np.count_nonzero(JOBSEEKER.take(c.benefit) & alive & ~employed)
         i = INDEX["on_unemployment_benefit"]
         r[i:i + len(Benefit) - 1] = ben_counts[1:]
         for name in ("jobs_found", "jobs_lost", "to_disability", "evictions"):
             r[INDEX[name]] = getattr(events, name)
         r[INDEX["qualification_starts"]] = wk.qualification_starts
-        reg = office.registered
-        r[INDEX["users"]] = reg.sum()
+        known = office.known         # every user, applicant and benefit holder: the office's state is read here
+        reg, ben_k = office.registered[known], c.benefit[known]
+        r[INDEX["users"]] = np.count_nonzero(reg)
         r[INDEX["new_users"]] = wk.new_users
-        r[INDEX["waiting_for_intake"]] = office.intake_due.sum()
-        r[INDEX["waiting_for_caseworker"]] = (reg & (office.cw[2] < 0) & ~c.employed
-                                              & (c.benefit != Benefit.DISABILITY_BENEFIT)
-                                              & (c.benefit != Benefit.SICK_PAY)).sum()
+        r[INDEX["waiting_for_intake"]] = np.count_nonzero(office.intake_due[known])
+        r[INDEX["waiting_for_caseworker"]] = np.count_nonzero(
+            reg & (office.cw[2, known] < 0) & ~c.employed[known]
+            & (ben_k != Benefit.DISABILITY_BENEFIT) & (ben_k != Benefit.SICK_PAY))
         r[INDEX["assignments"]] = wk.assignments
         i = INDEX["hours_intake"]
         r[i:i + len(ACTIVITY_NAMES)] = wk.hours
         r[INDEX["pressure"]] = wk.pressure
         r[INDEX["decisions"]] = wk.decisions
         r[INDEX["renewals"]] = wk.renewals
-        pending = office.sa_pending & c.alive
-        r[INDEX["pending_applications"]] = pending.sum()
-        r[INDEX["overdue_applications"]] = (pending & (week - office.sa_applied > s.office.decision_deadline_weeks)).sum()
-        r[INDEX["overdue_renewals"]] = ((c.benefit == Benefit.SOCIAL_ASSISTANCE) & c.alive
-                                        & (week - office.next_renewal > s.office.decision_deadline_weeks)).sum()
+        alive_k, deadline = c.alive[known], s.office.decision_deadline_weeks
+        pending = office.sa_pending[known] & alive_k
+        r[INDEX["pending_applications"]] = np.count_nonzero(pending)
+        r[INDEX["overdue_applications"]] = np.count_nonzero(pending & (week - office.sa_applied[known] > deadline))
+        r[INDEX["overdue_renewals"]] = np.count_nonzero((ben_k == Benefit.SOCIAL_ASSISTANCE) & alive_k
+                                                        & (week - office.next_renewal[known] > deadline))
         r[INDEX["decision_wait_weeks_sum"]] = wk.decision_wait_weeks
         r[INDEX["sessions_work"]], r[INDEX["sessions_housing_social"]] = wk.sessions
         r[INDEX["first_follow_ups"]] = wk.first_follow_ups
         r[INDEX["first_follow_up_wait_weeks_sum"]] = wk.first_follow_up_wait_weeks
         r[INDEX["handoffs"]] = wk.handoffs
         r[INDEX["lost_in_handoff"]] = wk.lost_in_handoff
-        r[INDEX["mean_contact_points"]] = office.contact_points[reg].mean() if reg.any() else 0.0
+        r[INDEX["mean_contact_points"]] = office.contact_points[known[reg]].mean() if reg.any() else 0.0
         for name in ("ended_spells", "ended_contact_points", "ended_handoffs", "ended_to_work", "ended_to_disability"):
             r[INDEX[name]] = getattr(wk, name)
         i = INDEX[f"released_{RELEASE_REASONS[0]}"]
@@ -135,6 +137,11 @@ class Recorder:
 
     def ended_spells(self) -> np.ndarray:
         return np.concatenate(self.spells) if self.spells else np.zeros((0, 2), dtype=np.int64)
+
+
+def _counts(codes: np.ndarray, k: int) -> np.ndarray:
+    """How many of ``codes`` equal 0, 1, ..., k-1."""
+    return np.array([np.count_nonzero(codes == v) for v in range(k)])
 
 
 def _ratio(num: float, den: float) -> float:

@@ -103,8 +103,14 @@ class Office:
         self.interval_by_need = np.array([fu.interval_standard_weeks, fu.interval_standard_weeks,
                                           fu.interval_situational_weeks, fu.interval_special_weeks,
                                           10**6], dtype=np.int64)
+        # lookup tables with a spare last row, so "no caseworker" (-1) indexes to "no unit" / False
+        self.unit_of_cw = np.append(self.staff.unit, -1)
+        self.unit_does_ext = np.vstack([self.unit_does, np.zeros(len(TASKS), bool)])
         self._alloc(capacity)
         self.week: OfficeWeek | None = None
+        # slots that could need the office this week, in order: every user, applicant and benefit
+        # holder is among them (set by ``step``; indicators read the office's state through it)
+        self.known = np.zeros(0, dtype=np.int64)
 
     def _alloc(self, capacity: int) -> None:
         for name, (dtype, fill) in self.COLUMNS.items():
@@ -127,57 +133,64 @@ class Office:
         wk = self.week = OfficeWeek(hours=np.zeros(len(Activity)))
         self._depart(events.left, wk)
 
-        # --- needs ------------------------------------------------------------------------
+        # --- who can need the office: out of work, on a benefit, economy lost, or already known.
+        # Everything below works on this pool (about a tenth of the population), in slot order.
         a, ben = c.arenas, c.benefit
-        out_of_work = c.alive & ~c.employed
-        need_work = out_of_work & (ben != Benefit.DISABILITY_BENEFIT) & (ben != Benefit.SICK_PAY)
-        # means-tested: anyone without other benefits whose economy is lost may apply
-        eligible = c.alive & (ben == Benefit.NONE) & (a[ECONOMY] < theta)
-        apply = eligible & ~self.sa_pending
-        self.sa_pending[apply] = True
-        self.sa_applied[apply] = week
-        self.sa_pending &= eligible                      # withdrawn if no longer eligible
-        need_econ = c.alive & ((ben == Benefit.SOCIAL_ASSISTANCE) | (ben == Benefit.QUALIFICATION_PROGRAMME)
-                               | self.sa_pending)
-        needs_office = need_work | need_econ
-        need_hs = self.registered & c.alive & (ben != Benefit.DISABILITY_BENEFIT) & (
-            (a[HOUSING] < theta) | (a[ACTIVITY] < theta))
+        pool = np.flatnonzero((c.alive & (~c.employed | (ben != Benefit.NONE) | (a[ECONOMY] < theta)))
+                              | self.registered | self.intake_due | self.sa_pending)
+        self.known = pool
+        alive, ben = c.alive[pool], ben[pool]
 
-        new = needs_office & ~self.registered & ~self.intake_due
-        self.intake_due[new] = True
-        self.intake_week[new] = week
-        wk.new_users = int(new.sum())
-        gone = self.intake_due & ~needs_office
-        self.intake_due[gone] = False
-        self._release(INTAKE, np.flatnonzero(gone & (self.cw[INTAKE] >= 0)), c, wk)
+        # --- needs ------------------------------------------------------------------------
+        need_work = alive & ~c.employed[pool] & (ben != Benefit.DISABILITY_BENEFIT) & (ben != Benefit.SICK_PAY)
+        # means-tested: anyone without other benefits whose economy is lost may apply
+        eligible = alive & (ben == Benefit.NONE) & (a[ECONOMY, pool] < theta)
+        pending = self.sa_pending[pool]
+        apply = eligible & ~pending
+        self.sa_applied[pool[apply]] = week
+        pending = (pending | apply) & eligible           # withdrawn if no longer eligible
+        self.sa_pending[pool] = pending
+        need_econ = alive & ((ben == Benefit.SOCIAL_ASSISTANCE) | (ben == Benefit.QUALIFICATION_PROGRAMME) | pending)
+        needs_office = need_work | need_econ
+        reg = self.registered[pool]
+        need_hs = reg & alive & (ben != Benefit.DISABILITY_BENEFIT) & (
+            (a[HOUSING, pool] < theta) | (a[ACTIVITY, pool] < theta))
+
+        due = self.intake_due[pool]
+        new = needs_office & ~reg & ~due
+        self.intake_week[pool[new]] = week
+        wk.new_users = int(np.count_nonzero(new))
+        gone = due & ~needs_office
+        due = (due | new) & ~gone
+        self.intake_due[pool] = due
+        self._release(INTAKE, pool[gone & (self.cw[INTAKE, pool] >= 0)], c, wk)
 
         # --- releases and end of registration ------------------------------------------------
-        reg = self.registered
-        for task, need in ((ECONOMIC, need_econ), (WORK_TASK, need_work), (HOUSING_SOCIAL, need_hs)):
-            self._release(task, np.flatnonzero(reg & (self.cw[task] >= 0) & ~need), c, wk)
-        done = np.flatnonzero(reg & ~(needs_office | need_hs))
-        self._end_registration(done, c, wk)
+        needs = ((ECONOMIC, need_econ), (WORK_TASK, need_work), (HOUSING_SOCIAL, need_hs))
+        for task, need in needs:
+            self._release(task, pool[reg & (self.cw[task, pool] >= 0) & ~need], c, wk)
+        self._end_registration(pool[reg & ~(needs_office | need_hs)], c, wk)
 
         # --- assignments -------------------------------------------------------------------
-        self._update_caseload()
-        open_ = week >= self.blocked_until
+        self._update_caseload(pool)
+        open_ = week >= self.blocked_until[pool]
         lost = c.arenas_lost(theta)
-        coord = [self._assign(INTAKE, np.flatnonzero(self.intake_due & (self.cw[INTAKE] < 0)), c, lost, week, rng, wk)]
-        reg = self.registered
-        for task, need in ((ECONOMIC, need_econ), (WORK_TASK, need_work), (HOUSING_SOCIAL, need_hs)):
-            coord.append(self._assign(task, np.flatnonzero(reg & need & open_ & (self.cw[task] < 0)),
+        coord = [self._assign(INTAKE, pool[due & (self.cw[INTAKE, pool] < 0)], c, lost, week, rng, wk)]
+        reg = self.registered[pool]
+        for task, need in needs:
+            coord.append(self._assign(task, pool[reg & need & open_ & (self.cw[task, pool] < 0)],
                                       c, lost, week, rng, wk))
         coord = np.concatenate(coord)
 
         # --- the week's work ------------------------------------------------------------------
-        items = self._work_items(c, week, need_work, need_hs, lost, coord)
+        items = self._work_items(c, week, pool, need_work, need_hs, coord)
         budget = self.staff.budget
         wk.pressure = float(np.sum(items[3]) / budget.sum())
         done = allocate(items[0], items[1], items[2], items[3], budget)
         self._book_hours(items, done, wk)
         self._apply(items, done, c, week, lost, rng, wk)
-        self._creaming_census(c, need_work | need_hs, items, done, wk)
-        self._update_caseload()
+        self._creaming_census(c, pool, need_work | need_hs, items, done, wk)
+        self._update_caseload(pool)
         return wk
 
     # ------------------------------------------------------------------------------------
@@ -219,23 +232,24 @@ class Office:
             getattr(self, name)[idx] = 0
         self.last_session[:, idx] = NEVER
 
-    def _update_caseload(self) -> None:
-        """Distinct users per caseworker over the economic, work and housing/social tasks."""
-        e, w, h = self.cw[ECONOMIC], self.cw[WORK_TASK], self.cw[HOUSING_SOCIAL]
+    def _update_caseload(self, pool: np.ndarray | None = None) -> None:
+        """Distinct users per caseworker over the economic, work and housing/social tasks.
+
+        ``pool``: slots that include every registered user (only they have caseworkers).
+        """
+        cw = self.cw if pool is None else self.cw[:, pool]
+        e, w, h = cw[ECONOMIC], cw[WORK_TASK], cw[HOUSING_SOCIAL]
         ids = np.concatenate([e[e >= 0], w[(w >= 0) & (w != e)], h[(h >= 0) & (h != e) & (h != w)]])
         self.staff.caseload = np.bincount(ids, minlength=len(self.staff))
 
     # ------------------------------------------------------------------------------------
-    def _route(self, task: int, idx: np.ndarray, c: Citizens, lost: np.ndarray) -> np.ndarray:
-        """The unit for each user: one they already deal with that does the task, else the first matching."""
-        staff = self.staff
-        held = self.cw[:, idx]
-        held_unit = np.where(held >= 0, staff.unit[np.maximum(held, 0)], -1)
-        unit = np.full(len(idx), -1, dtype=np.int64)
-        for row in range(held.shape[0]):
-            hu = held_unit[row]
-            ok = (unit < 0) & (hu >= 0) & self.unit_does[np.maximum(hu, 0), task]
-            unit[ok] = hu[ok]
+    def _route(self, task: int, idx: np.ndarray, held_unit: np.ndarray, c: Citizens, lost: np.ndarray) -> np.ndarray:
+        """The unit for each user: one they already deal with that does the task, else the first matching.
+
+        ``held_unit``: (tasks, users) units of the caseworkers each user has, -1 for none.
+        """
+        does = self.unit_does_ext[held_unit, task]
+        unit = np.where(does.any(axis=0), held_unit[does.argmax(axis=0), np.arange(len(idx))], -1)
         p = self.s.population
         for k, u in enumerate(self.s.office.units):
             if not self.unit_does[k, task] or self._unit_full(k):
@@ -264,11 +278,12 @@ class Office:
         if len(idx) == 0:
             return np.zeros(0, dtype=np.int64)
         staff = self.staff
-        unit = self._route(task, idx, c, lost)
-        routed = unit >= 0            # every unit that could take them is full: they wait
-        idx, unit = idx[routed], unit[routed]
         held = self.cw[:, idx]
-        held_unit = np.where(held >= 0, staff.unit[np.maximum(held, 0)], -1)
+        held_unit = self.unit_of_cw[held]
+        unit = self._route(task, idx, held_unit, c, lost)
+        routed = unit >= 0            # every unit that could take them is full: they wait
+        if not routed.all():
+            idx, unit, held, held_unit = idx[routed], unit[routed], held[:, routed], held_unit[:, routed]
         # reuse a caseworker the user already has in that unit (one caseworker per unit)
         match = held_unit == unit[None, :]
         reuse = match.any(axis=0)
@@ -340,13 +355,15 @@ class Office:
         return chosen
 
     # ------------------------------------------------------------------------------------
-    def _work_items(self, c, week, need_work, need_hs, lost, coord):
+    def _work_items(self, c, week, pool, need_work, need_hs, coord):
         """All work items of the week as parallel arrays: caseworker, class, key, hours, kind, citizen.
 
         Class 0 is intake, class 1 the mandatory rule work (social-assistance decisions by date
         against the 4-week deadline, 003:984-990; renewals; hand-off coordination), class 2
         follow-up sessions in the order of the priority rule. Time pressure pulls the follow-up
         order toward creaming (003:984-1000, 004:5763-5779).
+
+        ``need_work`` and ``need_hs`` are masks over ``pool`` (slots, in order).
         """
         s, o = self.s, self.s.office
         parts = []
@@ -358,13 +375,14 @@ class Office:
 
         call_in = o.reception == "group_call_in"
         if not call_in or week % o.call_in_interval_weeks == 0:
-            who = np.flatnonzero(self.intake_due & (self.cw[INTAKE] >= 0))
+            who = pool[self.intake_due[pool] & (self.cw[INTAKE, pool] >= 0)]
             add(self.cw[INTAKE, who], 0, self.intake_week[who], o.call_in_hours if call_in else o.intake_hours,
                 K_INTAKE, who)
         econ = self.cw[ECONOMIC]
-        who = np.flatnonzero(self.sa_pending & self.registered & (econ >= 0))
+        reg, econ_p = self.registered[pool], econ[pool]
+        who = pool[self.sa_pending[pool] & reg & (econ_p >= 0)]
         add(econ[who], 1, self.sa_applied[who], o.decision_hours, K_DECISION, who)
-        who = np.flatnonzero((c.benefit == Benefit.SOCIAL_ASSISTANCE) & (econ >= 0) & (self.next_renewal <= week))
+        who = pool[(c.benefit[pool] == Benefit.SOCIAL_ASSISTANCE) & (econ_p >= 0) & (self.next_renewal[pool] <= week)]
         add(econ[who], 1, self.next_renewal[who], o.renewal_hours, K_RENEWAL, who)
         add(coord, 1, np.full(len(coord), week), o.handoff_hours, K_COORDINATION, np.full(len(coord), -1))
 
@@ -372,7 +390,7 @@ class Office:
         for row, (task, need, kind) in enumerate(((WORK_TASK, need_work, K_WORK),
                                                    (HOUSING_SOCIAL, need_hs, K_HOUSING_SOCIAL))):
             cw = self.cw[task]
-            cand = np.flatnonzero(self.registered & need & (cw >= 0) & (week >= self.blocked_until))
+            cand = pool[reg & need & (cw[pool] >= 0) & (week >= self.blocked_until[pool])]
             unit_iv = self.unit_interval[self.staff.unit[cw[cand]]]
             interval = np.where(unit_iv > 0, unit_iv, self.interval_by_need[self.need_level[cand]])
             ok = week - self.last_session[row, cand] >= interval
@@ -388,11 +406,10 @@ class Office:
         pull = o.creaming_under_pressure * np.clip(1.0 - budget / np.maximum(demand, 1e-9), 0.0, 1.0)
         self.staff.pressure = demand / budget
 
-        position = c.position()
         closeness = c.arenas[WORK]
         for row, kind, who in due:
             if o.priority_rule == "need_based":
-                base = 1.0 - position[who]
+                base = 1.0 - c.position(who)
             elif o.priority_rule == "date_order":
                 since = week - np.maximum(self.last_session[row, who], self.intake_week[who])
                 base = np.clip(since / 104.0, 0.0, 1.0)
@@ -472,11 +489,12 @@ class Office:
             self.sessions_same[row, i] = same + 1
             self.last_session[row, i] = week
             # progress since the last session decides parking; need level is reassessed (004:1389-1410)
-            pos = a[:, i].mean(axis=0)
+            now = a[:, i]
+            pos = now.mean(axis=0)
             progressed = pos > self.last_position[i] + 1e-9
             self.failures[i] = np.where(progressed, 0, self.failures[i] + 1)
             self.last_position[i] = pos
-            self.need_level[i] = self._assess(c, i, (a[:, i] < theta).sum(axis=0))
+            self.need_level[i] = self._assess(c, i, (now < theta).sum(axis=0))
 
     @staticmethod
     def _assess(c: Citizens, idx: np.ndarray, lost: np.ndarray) -> np.ndarray:
@@ -488,19 +506,22 @@ class Office:
         lv = np.where(c.health[idx], np.maximum(lv, NeedLevel.SPECIAL), lv)
         return np.where(c.benefit[idx] == Benefit.DISABILITY_BENEFIT, NeedLevel.PERMANENT, lv).astype(np.int8)
 
-    def _creaming_census(self, c, needs_follow_up, items, done, wk: OfficeWeek) -> None:
-        """Follow-up hours by marginalisation quintile among users needing follow-up (creaming index)."""
-        users = np.flatnonzero(self.registered & needs_follow_up)
+    def _creaming_census(self, c, pool, needs_follow_up, items, done, wk: OfficeWeek) -> None:
+        """Follow-up hours by marginalisation quintile among users needing follow-up (creaming index).
+
+        ``needs_follow_up`` is a mask over ``pool``.
+        """
+        users = pool[self.registered[pool] & needs_follow_up]
         if len(users) < 5:
             return
-        pos = c.position()[users]
+        pos = c.position(users)
         q = np.empty(len(users), dtype=np.int64)
         q[np.argsort(pos, kind="stable")] = np.arange(len(users)) * 5 // len(users)   # 0 = most marginalised
         wk.quintile_users += np.bincount(q, minlength=5)
         kind, who, hours = items[4], items[5], items[3]
         sess = done & ((kind == K_WORK) | (kind == K_HOUSING_SOCIAL))
-        quint = np.full(len(c.alive), -1, dtype=np.int64)
-        quint[users] = q
-        qs = quint[who[sess]]
-        ok = qs >= 0
+        # sessions went to users needing follow-up when the week began; their quintile, if a user
+        at = np.minimum(np.searchsorted(users, who[sess]), len(users) - 1)
+        ok = users[at] == who[sess]
+        qs = q[at]
         wk.quintile_hours += np.bincount(qs[ok], weights=hours[sess][ok], minlength=5)

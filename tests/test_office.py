@@ -67,6 +67,21 @@ def test_no_user_leaves_a_caseload_without_a_recorded_reason(organisations):
             assert before + wk.assignments - wk.releases.sum() == after
 
 
+def test_the_office_sees_everyone_it_serves(organisations):
+    # The office works on a pool (out of work, on a benefit, economy lost, or already known)
+    # rather than the whole population; anyone it serves outside that pool would be missed.
+    for s in organisations.values():
+        m = ms.WelfareModel(small(s, weeks=30, warmup=20), rng=5)
+        while m.running:
+            m.step()
+            o, c = m.office, m.citizens
+            served = (o.registered | o.intake_due | o.sa_pending | (o.cw >= 0).any(axis=0)
+                      | (c.alive & (c.benefit != 0)))
+            outside = np.setdiff1d(np.flatnonzero(served), o.known)
+            assert outside.size == 0, f"{s.name}: slots {outside[:5]} are served but not in the office's pool"
+            assert o.registered.any()
+
+
 def test_only_offices_with_several_units_hand_users_off(small_runs):
     g, sp, t = (small_runs[k].summary for k in ("generalist", "specialist", "target_group_teams"))
     assert g["handoffs_per_user"] == 0 and g["lost_in_handoff_per_year"] == 0
