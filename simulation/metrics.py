@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .caseworkers import ACTIVITY_NAMES
-from .organisation import RELEASE_REASONS, OfficeWeek
+from .organisation import BENEFIT_GROUPS, RELEASE_REASONS, OfficeWeek
 from .population import ARENAS, BENEFIT_NAMES, JOBSEEKER, Benefit, WeekEvents
 
 AXIS_BINS = 10
@@ -33,6 +33,8 @@ COLUMNS = (
     + [f"released_{r}" for r in RELEASE_REASONS]
     + [f"follow_up_hours_q{q}" for q in range(1, 6)]
     + [f"follow_up_users_q{q}" for q in range(1, 6)]
+    + [f"follow_up_hours_{g}" for g in BENEFIT_GROUPS]
+    + [f"follow_up_users_{g}" for g in BENEFIT_GROUPS]
     + ["benefits_paid_nok", "staff_cost_nok"]
 )
 INDEX = {name: i for i, name in enumerate(COLUMNS)}
@@ -114,6 +116,9 @@ class Recorder:
         i = INDEX["follow_up_hours_q1"]
         r[i:i + 5] = wk.quintile_hours
         r[i + 5:i + 10] = wk.quintile_users
+        i = INDEX[f"follow_up_hours_{BENEFIT_GROUPS[0]}"]
+        r[i:i + len(BENEFIT_GROUPS)] = wk.group_hours
+        r[i + len(BENEFIT_GROUPS):i + 2 * len(BENEFIT_GROUPS)] = wk.group_users
         b = s.benefits
         rates = np.array([0.0, b.nok_unemployment_benefit, b.nok_sick_pay, b.nok_work_assessment_allowance,
                           b.nok_social_assistance, b.nok_qualification_programme, b.nok_disability_benefit])
@@ -209,6 +214,11 @@ def summarise(ts: pd.DataFrame, sa_month_hist: np.ndarray, spells: np.ndarray,
     for q, v in enumerate(hpu, start=1):
         out[f"follow_up_hours_per_user_week_q{q}"] = v
     out["creaming_index"] = _ratio(hpu[4] - hpu[0], hpu[4] + hpu[0])
+    by_group = {g: _ratio(ts[f"follow_up_hours_{g}"].sum(), ts[f"follow_up_users_{g}"].sum()) for g in BENEFIT_GROUPS}
+    for g, v in by_group.items():
+        out[f"follow_up_hours_per_user_week_{g}"] = v
+    # 1 = users on municipal benefits get as much follow-up per week as users on state benefits
+    out["follow_up_municipal_to_state"] = _ratio(by_group["municipal"], by_group["state"])
     out["benefits_nok_per_citizen_year"] = _ratio(ts["benefits_paid_nok"].sum(), pop_years)
     # what the office and its benefits cost per user who left it for work (a cost-effectiveness view)
     out["cost_nok_per_exit_to_work"] = _ratio(ts["benefits_paid_nok"].sum() + ts["staff_cost_nok"].sum(),

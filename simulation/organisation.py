@@ -30,6 +30,11 @@ from .population import ACTIVITY, ECONOMY, HOUSING, WORK, Benefit, Citizens, Nee
 from .scenario import TASKS, Scenario
 
 RELEASE_REASONS = ("employed", "need_ended", "disability", "moved_or_aged_out")
+# who pays a user's benefit: the state (NAV's state side), the municipality (social assistance and
+# the qualification programme), or nobody yet; the lines a specialist office splits (002:8040-8051)
+BENEFIT_GROUPS = ("state", "municipal", "no_benefit")
+BENEFIT_GROUP = np.array([{Benefit.NONE: 2, Benefit.SOCIAL_ASSISTANCE: 1, Benefit.QUALIFICATION_PROGRAMME: 1}.get(b, 0)
+                          for b in Benefit], dtype=np.int64)   # indexed by Benefit
 FOLLOW_UP_TASKS = (WORK_TASK, HOUSING_SOCIAL)   # rows 0 and 1 of the per-task session arrays
 NEVER = -10**6
 
@@ -64,6 +69,8 @@ class OfficeWeek:
     qualification_starts: int = 0
     quintile_hours: np.ndarray = field(default_factory=lambda: np.zeros(5))
     quintile_users: np.ndarray = field(default_factory=lambda: np.zeros(5))
+    group_hours: np.ndarray = field(default_factory=lambda: np.zeros(len(BENEFIT_GROUPS)))
+    group_users: np.ndarray = field(default_factory=lambda: np.zeros(len(BENEFIT_GROUPS)))
     pressure: float = 0.0                              # demanded / available hours, office-wide
 
 
@@ -189,7 +196,7 @@ class Office:
         done = allocate(items[0], items[1], items[2], items[3], budget)
         self._book_hours(items, done, wk)
         self._apply(items, done, c, week, lost, rng, wk)
-        self._creaming_census(c, pool, need_work | need_hs, items, done, wk)
+        self._follow_up_census(c, pool, need_work | need_hs, items, done, wk)
         self._update_caseload(pool)
         return wk
 
@@ -506,8 +513,9 @@ class Office:
         lv = np.where(c.health[idx], np.maximum(lv, NeedLevel.SPECIAL), lv)
         return np.where(c.benefit[idx] == Benefit.DISABILITY_BENEFIT, NeedLevel.PERMANENT, lv).astype(np.int8)
 
-    def _creaming_census(self, c, pool, needs_follow_up, items, done, wk: OfficeWeek) -> None:
-        """Follow-up hours by marginalisation quintile among users needing follow-up (creaming index).
+    def _follow_up_census(self, c, pool, needs_follow_up, items, done, wk: OfficeWeek) -> None:
+        """Follow-up hours and users needing follow-up, by marginalisation quintile (the creaming
+        index) and by benefit group (state, municipal, none: equal follow-up, 002:8040-8051).
 
         ``needs_follow_up`` is a mask over ``pool``.
         """
@@ -517,11 +525,14 @@ class Office:
         pos = c.position(users)
         q = np.empty(len(users), dtype=np.int64)
         q[np.argsort(pos, kind="stable")] = np.arange(len(users)) * 5 // len(users)   # 0 = most marginalised
+        g = BENEFIT_GROUP.take(c.benefit[users])
         wk.quintile_users += np.bincount(q, minlength=5)
+        wk.group_users += np.bincount(g, minlength=len(BENEFIT_GROUPS))
         kind, who, hours = items[4], items[5], items[3]
         sess = done & ((kind == K_WORK) | (kind == K_HOUSING_SOCIAL))
         # sessions went to users needing follow-up when the week began; their quintile, if a user
         at = np.minimum(np.searchsorted(users, who[sess]), len(users) - 1)
         ok = users[at] == who[sess]
-        qs = q[at]
-        wk.quintile_hours += np.bincount(qs[ok], weights=hours[sess][ok], minlength=5)
+        h = hours[sess][ok]
+        wk.quintile_hours += np.bincount(q[at][ok], weights=h, minlength=5)
+        wk.group_hours += np.bincount(g[at][ok], weights=h, minlength=len(BENEFIT_GROUPS))

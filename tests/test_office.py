@@ -5,7 +5,7 @@ import pytest
 
 import simulation as ms
 from simulation.caseworkers import Activity, allocate
-from simulation.organisation import session_gain
+from simulation.organisation import BENEFIT_GROUPS, session_gain
 
 from conftest import small
 
@@ -80,6 +80,22 @@ def test_the_office_sees_everyone_it_serves(organisations):
             outside = np.setdiff1d(np.flatnonzero(served), o.known)
             assert outside.size == 0, f"{s.name}: slots {outside[:5]} are served but not in the office's pool"
             assert o.registered.any()
+
+
+def test_follow_up_by_benefit_group_adds_up_to_follow_up_by_quintile(small_runs):
+    # two views of the same census: every user needing follow-up is in one quintile and one group
+    for name, r in small_runs.items():
+        ts = r.timeseries
+        for what in ("hours", "users"):
+            by_q = ts[[f"follow_up_{what}_q{q}" for q in range(1, 6)]].sum(axis=1)
+            by_g = ts[[f"follow_up_{what}_{g}" for g in BENEFIT_GROUPS]].sum(axis=1)
+            assert np.allclose(by_q, by_g), f"{name}: {what} by benefit group != by quintile"
+        assert ts["follow_up_users_municipal"].sum() > 0 and ts["follow_up_users_state"].sum() > 0
+        hours = ts[[f"follow_up_hours_{g}" for g in BENEFIT_GROUPS]].sum(axis=1)
+        assert (hours <= ts["hours_follow_up"] + 1e-6).all()
+        s = r.summary
+        assert s["follow_up_municipal_to_state"] == pytest.approx(
+            s["follow_up_hours_per_user_week_municipal"] / s["follow_up_hours_per_user_week_state"])
 
 
 def test_only_offices_with_several_units_hand_users_off(small_runs):
