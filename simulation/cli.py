@@ -205,7 +205,7 @@ def cmd_validate(args) -> int:
     from . import validation
     from .results import ResultsError, staging
 
-    for name in ("generalist", "specialist", "target_group_teams"):
+    for name in validation.SCENARIOS:
         if not (args.scenarios / f"{name}.toml").is_file():
             raise BadInput(f"{args.scenarios}: no {name}.toml here; point --scenarios at the scenarios folder")
     folder = args.out or Path("results") / f"{datetime.now():%Y%m%d-%H%M%S}-validation"
@@ -215,7 +215,7 @@ def cmd_validate(args) -> int:
     bar = None
     if not args.quiet:
         from tqdm import tqdm
-        bar = tqdm(total=6 * args.replications, desc="validation", unit="run", file=sys.stderr)
+        bar = tqdm(total=len(validation.VARIANTS) * args.replications, desc="validation", unit="run", file=sys.stderr)
     try:
         reps = validation.run_all(args.scenarios, args.replications, jobs=jobs, seed=args.seed,
                                   overrides=args.overrides, progress=bar.update if bar else None)

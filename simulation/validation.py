@@ -98,12 +98,17 @@ PATTERNS = [
             "generalist_no_acceleration", "generalist", "share_2plus_lost", "higher"),
     Pattern("equal_follow_up", "generalist offices equalise follow-up across benefit groups "
             "(gap: absolute log of municipal over state follow-up hours per user-week)", "002:4546-4550; 002:8040-8051",
-            "specialist", "generalist", "follow_up_benefit_gap", "lower"),
+            "benefit_lines", "generalist", "follow_up_benefit_gap", "lower"),
     Pattern("caseload_reduction", "more caseworkers shorten the wait for follow-up (one and a half times the staff)",
             "002:8288-8292", "generalist", "generalist_more_staff", "first_follow_up_wait_weeks", "lower"),
     Pattern("caseload_reduction_sa", "more caseworkers shorten social-assistance receipt",
             "002:8288-8292", "generalist", "generalist_more_staff", "sa_months_per_recipient", "lower"),
 ]
+
+
+#: the scenario files validation reads from the scenarios folder
+SCENARIOS = ("generalist", "specialist", "target_group_teams", "benefit_lines")
+VARIANTS = SCENARIOS + ("generalist_half_staff", "generalist_more_staff", "generalist_no_acceleration")
 
 
 def variants(scenarios: dict[str, Scenario]) -> dict[str, Scenario]:
@@ -131,8 +136,7 @@ def derived(summary: dict) -> dict:
 def run_all(scenario_dir: Path, replications: int, jobs: int = 1, seed: int = 20261122, overrides=(),
             progress=None) -> pd.DataFrame:
     """Every variant x replication; one row each (common random numbers across variants)."""
-    scenarios = {n: load_scenario(Path(scenario_dir) / f"{n}.toml", list(overrides))
-                 for n in ("generalist", "specialist", "target_group_teams")}
+    scenarios = {n: load_scenario(Path(scenario_dir) / f"{n}.toml", list(overrides)) for n in SCENARIOS}
     runs = variants(scenarios)
     rep_seeds = seeds(seed, replications)
     tasks = [Task((name, k), s, rep_seeds[k]) for name, s in runs.items() for k in range(replications)]

@@ -7,7 +7,7 @@ import simulation as ms
 from simulation.caseworkers import Activity, allocate
 from simulation.organisation import BENEFIT_GROUPS, session_gain
 
-from conftest import small
+from conftest import SCENARIOS, small
 
 
 def test_allocation_keeps_each_caseworker_within_budget_in_priority_order():
@@ -96,6 +96,23 @@ def test_follow_up_by_benefit_group_adds_up_to_follow_up_by_quintile(small_runs)
         s = r.summary
         assert s["follow_up_municipal_to_state"] == pytest.approx(
             s["follow_up_hours_per_user_week_municipal"] / s["follow_up_hours_per_user_week_state"])
+
+
+def test_benefit_lines_give_social_assistance_users_to_the_municipal_line():
+    # the pre-reform office (002:8148-8150): only the municipal line decides social assistance, it
+    # owns the work follow-up of those who came for money first (the others keep the state line),
+    # and it has far fewer users per caseworker than the state line
+    from simulation.caseworkers import ECONOMIC, WORK_TASK
+    s = small(ms.load_scenario(SCENARIOS / "benefit_lines.toml"), citizens=6000, weeks=52, warmup=52)
+    m = ms.WelfareModel(s, rng=2).run()
+    o = m.office
+    municipal = [u.name for u in s.office.units].index("municipal_line")
+    both = (o.cw[ECONOMIC] >= 0) & (o.cw[WORK_TASK] >= 0)
+    assert both.sum() >= 10
+    assert (o.unit_of_cw[o.cw[ECONOMIC][both]] == municipal).all()
+    assert 0.1 < (o.unit_of_cw[o.cw[WORK_TASK][both]] == municipal).mean() < 0.9
+    summary = m.summary()
+    assert summary["caseload_municipal_line"] < summary["caseload_state_line"] / 2
 
 
 def test_only_offices_with_several_units_hand_users_off(small_runs):

@@ -36,6 +36,7 @@ def test_validate_command_writes_a_report_from_real_runs(tmp_path):
     table = pd.read_csv(out / "validation.csv")
     reps = pd.read_parquet(out / "replications.parquet")
     assert set(table.id) == {t.id for t in validation.TARGETS} | {p.id for p in validation.PATTERNS}
+    assert set(reps.variant) == set(validation.VARIANTS)
     months = table.set_index("id").loc["sa_months"]
     assert months["simulated"] == pytest.approx(reps[reps.variant == "generalist"]["sa_months_per_recipient"].mean())
     handoffs = table.set_index("id").loc["handoffs"]
