@@ -188,7 +188,7 @@ def cmd_sweep(args) -> int:
             bar.close()
     failed = len(sw.load_failures(folder))
     if not args.quiet:
-        where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{jobs} processes"
+        where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{jobs} process{'es' if jobs != 1 else ''}"
         print(f"sweep {spec.name}: {len(results)} of {total} runs finished, {failed} failed ({where})")
         if failed:
             print(f"  failures (parameters, seed, error): {folder / 'failures'}; rerun with --resume to retry them")
@@ -286,7 +286,7 @@ def cmd_compare(args) -> int:
     if not args.quiet:
         loaded = compare.load_comparison(folder)
         s = loaded.summary
-        print(f"compared {', '.join(plan.names)}: {plan.replications} replications each, {jobs} processes")
+        print(f"compared {', '.join(plan.names)}: {plan.replications} replications each, {jobs} process{'es' if jobs != 1 else ''}")
         for metric in ("share_2plus_lost", "handoffs_per_user", "first_follow_up_wait_weeks", "creaming_index"):
             from .report import fmt
             cells = [f"{n} {fmt(metric, s[(s.scenario == n) & (s.metric == metric)]['mean'].iloc[0])}" for n in plan.names]
@@ -320,7 +320,10 @@ def cmd_run(args) -> int:
               f"{int(result.summary['citizens_start']):,} citizens, {scenario.total_staff} caseworkers "
               f"({result.timings['simulate_s']:.1f} s)")
         for key, label, fmt in HEADLINE:
-            print(f"  {label:<52} {fmt.format(result.summary[key])}")
+            value = result.summary[key]
+            # e.g. months per recipient-year need a whole recorded year, 6-month exits 26 weeks
+            shown = fmt.format(value) if value == value else "n/a (too few recorded weeks)"
+            print(f"  {label:<52} {shown}")
         print(f"results: {folder}")
     return 0
 

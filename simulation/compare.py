@@ -160,6 +160,11 @@ class Comparison:
     summary: pd.DataFrame | None      # one row per scenario and metric (None until complete)
     folder: Path
 
+    def __repr__(self) -> str:
+        m = self.manifest
+        return (f"Comparison({', '.join(m['scenario_names'])}: {len(self.replications)} of "
+                f"{len(m['scenario_names']) * m['replications']} replications, folder={str(self.folder)!r})")
+
     def timeseries(self, columns: list[str] | None = None) -> pd.DataFrame:
         """Weekly tables of every replication, stacked, with ``scenario`` and ``replication`` columns."""
         parts = []

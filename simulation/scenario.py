@@ -491,9 +491,15 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | list[str] | None
     path = Path(path)
     data = _read_with_extends(path, seen=())
     source = str(path)
-    for key, value in _parse_overrides(overrides).items():
+    overrides = _parse_overrides(overrides)
+    for key, value in overrides.items():
         _set_dotted(data, key, value, source=f"{source} (--set)", must_exist=True)
-    return from_dict(data, source=source)
+    try:
+        return from_dict(data, source=source)
+    except ScenarioError as exc:
+        if exc.key in overrides:      # a bad value that came from the command line: say so
+            raise ScenarioError(f"{source} (--set)", exc.key, exc.message) from None
+        raise
 
 
 def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:

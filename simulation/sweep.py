@@ -136,10 +136,9 @@ def load_sweep(path: str | Path, overrides=()) -> Sweep:
     seed = whole("seed", 1, 0)
     if kind == "sobol" and samples & (samples - 1):
         raise _err(src, "samples", f"Sobol designs need a power of two (e.g. 8, 16, 32), got {samples}")
-    extra = list(overrides)
-    for key in ("weeks", "warmup_weeks"):
-        if key in data:
-            extra.append(f"run.{key}={whole(key, 1, 0 if key == 'warmup_weeks' else 1)}")
+    # the sweep file's horizon first, so the command line's --set (e.g. run.weeks) wins
+    extra = [f"run.{key}={whole(key, 1, 0 if key == 'warmup_weeks' else 1)}"
+             for key in ("weeks", "warmup_weeks") if key in data] + list(overrides)
     bases = {}
     if scenario_files:
         if kind in ("morris", "sobol"):

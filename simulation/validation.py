@@ -1,7 +1,7 @@
 """Validation: how well the default scenarios match what is known, and whether the patterns the
 sources describe appear, each with its interval over replications. Misses are reported, not hidden.
 
-Targets are those of ../shared/knowledge/calibration_targets.md (statistics and seed facts), each
+Targets are those of docs/calibration_targets.md (statistics and seed facts), each
 with the tolerance argued in docs/calibration.md. Pattern experiments change one thing against a
 baseline with common random numbers and report the paired effect with its 95 % interval; a
 pattern holds when the interval excludes zero in the direction the source describes.
@@ -204,8 +204,9 @@ def write(folder: Path, targets: pd.DataFrame, patterns: pd.DataFrame, replicati
     lines = ["# marginsim validation", "",
              f"The default scenarios, {replications} replications each (root seed {seed}, common random numbers). "
              "Intervals are 95 % t intervals over replications. Targets and tolerances: "
-             "../shared/knowledge/calibration_targets.md and docs/calibration.md. "
-             f"**{held} of {measured} measured targets hold**; every miss is listed.", "",
+             "docs/calibration_targets.md and docs/calibration.md. "
+             f"**{held} of {measured} measured targets hold** (a target holds when the mean over replications "
+             "lies inside its tolerance; the interval shows how sure that is); every miss is listed.", "",
              "## Targets", "", "| target | source | scenario | target value | tolerance | simulated (95 % interval) | holds |",
              "|---|---|---|---|---|---|---|"]
     for r in targets.itertuples():

@@ -100,6 +100,15 @@ def test_set_on_a_key_that_does_not_exist():
         ms.load_scenario(SCENARIOS / "specialist.toml", ["office.handoff_loss"])
 
 
+def test_a_bad_value_given_with_set_is_blamed_on_the_set():
+    with pytest.raises(ms.ScenarioError) as bad_type:
+        ms.load_scenario(SCENARIOS / "specialist.toml", ["office.handoff_loss=abc"])
+    assert bad_type.value.source.endswith("(--set)") and bad_type.value.key == "office.handoff_loss"
+    with pytest.raises(ms.ScenarioError, match="out of range") as too_big:
+        ms.load_scenario(SCENARIOS / "specialist.toml", ["office.handoff_loss=7"])
+    assert too_big.value.source.endswith("(--set)")
+
+
 def test_scaled_keeps_staff_per_citizen():
     s = ms.Scenario().scaled(100_000)
     assert s.population.citizens == 100_000

@@ -154,3 +154,10 @@ def test_shipped_sweep_files_are_valid():
     for path in sorted((SCENARIOS / "sweeps").glob("*.toml")):
         spec = sw.load_sweep(path)
         assert len(spec.points()) > 0 and spec.outputs
+
+
+def test_a_set_on_the_horizon_overrides_the_sweep_files_weeks(tmp_path):
+    path = sweep_file(tmp_path, GRID)                       # the file says weeks = 20
+    assert sw.load_sweep(path, SMALL).base.run.weeks == 20
+    spec = sw.load_sweep(path, SMALL + ["run.weeks=7", "run.warmup_weeks=3"])
+    assert (spec.base.run.weeks, spec.base.run.warmup_weeks) == (7, 3)
