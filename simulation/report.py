@@ -35,12 +35,11 @@ def fmt_diff(metric: str, value: float) -> str:
     if math.isnan(value):
         return "n/a"
     spec = HEADLINE[metric][1]
-    if "%" in spec:
-        decimals = int(spec.split(".")[1][0])
-        text = f"{abs(value) * 100:.{decimals}f} pp"
-    else:
-        text = fmt(metric, abs(value)).lstrip("+-")
-    return ("+" if value >= 0 else "−") + text
+    size, unit = (abs(value) * 100, " pp") if "%" in spec else (abs(value), "")
+    text = (f"{size:.{int(spec.split('.')[1][0])}f}" if "%" in spec else fmt(metric, size).lstrip("+-"))
+    if value != 0 and not any(ch in "123456789" for ch in text):
+        text = f"{size:.2g}"      # too small for the metric's usual format: two significant digits
+    return ("+" if value >= 0 else "−") + text + unit
 
 
 def finding(row: pd.Series, base_row: pd.Series, n: int) -> str:
