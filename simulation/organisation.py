@@ -197,8 +197,7 @@ class Office:
         self._book_hours(items, done, wk)
         self._apply(items, done, c, week, lost, rng, wk)
         self._follow_up_census(c, pool, need_work | need_hs, items, done, wk)
-        self._update_caseload(pool)
-        return wk
+        return wk    # (caseloads are current: recounted after releases, kept up by _assign since)
 
     # ------------------------------------------------------------------------------------
     def _depart(self, left: np.ndarray, wk: OfficeWeek) -> None:
@@ -373,12 +372,10 @@ class Office:
         ``need_work`` and ``need_hs`` are masks over ``pool`` (slots, in order).
         """
         s, o = self.s, self.s.office
-        parts = []
+        parts = []   # (caseworkers, keys, citizens) arrays and (class, hours, kind) per group of items
 
         def add(cw, klass, key, hours, kind, who):
-            n = len(cw)
-            parts.append((cw.astype(np.int64), np.full(n, klass, np.int8), np.asarray(key, np.float64),
-                          np.full(n, hours, np.float64), np.full(n, kind, np.int8), who.astype(np.int64)))
+            parts.append((cw, key, who, klass, hours, kind))
 
         call_in = o.reception == "group_call_in"
         if not call_in or week % o.call_in_interval_weeks == 0:
@@ -407,9 +404,12 @@ class Office:
 
         # time pressure per caseworker: all hours asked of them / hours they have
         budget = self.staff.budget
-        demand = sum(np.bincount(p[0], weights=p[3], minlength=len(budget)) for p in parts)
+        demand = np.zeros(len(budget))
+        for cw, _, _, _, hours, _ in parts:
+            demand += np.bincount(cw, minlength=len(budget)) * hours
+        session = s.follow_up.session_hours
         for row, kind, who in due:
-            demand = demand + np.bincount(self.cw[FOLLOW_UP_TASKS[row], who], minlength=len(budget)) * s.follow_up.session_hours
+            demand += np.bincount(self.cw[FOLLOW_UP_TASKS[row], who], minlength=len(budget)) * session
         pull = o.creaming_under_pressure * np.clip(1.0 - budget / np.maximum(demand, 1e-9), 0.0, 1.0)
         self.staff.pressure = demand / budget
 
@@ -424,8 +424,14 @@ class Office:
                 base = closeness[who]
             cw = self.cw[FOLLOW_UP_TASKS[row], who]
             w = pull[cw]
-            add(cw, 2, -((1.0 - w) * base + w * closeness[who]), s.follow_up.session_hours, kind, who)
-        return tuple(np.concatenate([p[i] for p in parts]) for i in range(6))
+            add(cw, 2, -((1.0 - w) * base + w * closeness[who]), session, kind, who)
+        counts = [len(p[0]) for p in parts]
+        return (np.concatenate([p[0] for p in parts]).astype(np.int64),
+                np.repeat(np.array([p[3] for p in parts], np.int8), counts),
+                np.concatenate([p[1] for p in parts]).astype(np.float64),
+                np.repeat(np.array([p[4] for p in parts], np.float64), counts),
+                np.repeat(np.array([p[5] for p in parts], np.int8), counts),
+                np.concatenate([p[2] for p in parts]).astype(np.int64))
 
     def _book_hours(self, items, done, wk: OfficeWeek) -> None:
         staff = self.staff

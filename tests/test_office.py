@@ -115,6 +115,16 @@ def test_benefit_lines_give_social_assistance_users_to_the_municipal_line():
     assert summary["caseload_municipal_line"] < summary["caseload_state_line"] / 2
 
 
+def test_caseloads_kept_up_during_the_week_equal_a_recount(organisations):
+    for s in organisations.values():
+        m = ms.WelfareModel(small(s, weeks=30, warmup=20), rng=6)
+        while m.running:
+            m.step()
+            kept = m.office.staff.caseload.copy()
+            m.office._update_caseload()
+            assert (kept == m.office.staff.caseload).all(), s.name
+
+
 def test_only_offices_with_several_units_hand_users_off(small_runs):
     g, sp, t = (small_runs[k].summary for k in ("generalist", "specialist", "target_group_teams"))
     assert g["handoffs_per_user"] == 0 and g["lost_in_handoff_per_year"] == 0
