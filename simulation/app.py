@@ -51,7 +51,7 @@ from simulation.population import ARENAS, BENEFIT_NAMES, Benefit
 from simulation.scenario import Scenario, load_scenario
 
 TITLE = "marginsim: marginalisation and welfare follow-up"
-ORGANISATIONS = ("generalist", "specialist", "target_group_teams")
+ORGANISATIONS = ("generalist", "specialist", "target_group_teams", "benefit_lines")
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 PRIORITY_RULES = ("need_based", "date_order", "creaming")
 
@@ -164,9 +164,10 @@ class DashboardModel(WelfareModel):
     """A :class:`WelfareModel` built from the dashboard's plain settings, with what the dashboard shows.
 
     Args:
-        organisation: ``generalist``, ``specialist`` or ``target_group_teams`` (scenario files).
+        organisation: ``generalist``, ``specialist``, ``target_group_teams`` or ``benefit_lines``
+            (scenario files).
         caseworkers: total staff, shared among the office's units in proportion (each unit keeps
-            at least one caseworker, so the specialist office has at least 4, the teams office 5).
+            at least one caseworker, so the specialist office has at least 4, the teams office 5, the benefit lines 3).
         caseload_cap: most users per caseworker in every unit; 0 keeps the scenario's own caps
             (the close-follow-up team's 8). A unit's own tighter cap is kept.
         duty_share, handoff_delay_weeks, priority_rule, creaming_under_pressure: as in the
