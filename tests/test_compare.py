@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from simulation import analysis, compare
+from simulation.analysis import HEADLINE, verdict
 from simulation.report import fmt
 
 from conftest import SCENARIOS
@@ -64,7 +65,18 @@ def test_report_is_written_from_the_tables(finished_comparison):
     assert md.count("**Hand-offs per user.**") == 2 and "95 % interval" in md
     for img in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md):
         assert (folder / img).is_file() and img in html
-    assert "<table>" in html and "cannot tell the two offices apart" in md or "excludes zero" in md
+    assert "<table>" in html
+    # every finding states the verdict its interval allows, no more
+    paragraphs = [p for p in md.split("\n\n") if p.startswith("**") and "Paired difference" in p]
+    assert paragraphs
+    for p in paragraphs:
+        label, scenario = re.match(r"\*\*(.+?)\.\*\* (\w+):", p).groups()
+        metric = next(m for m, h in HEADLINE.items() if h[0].capitalize() == label)
+        row = summary[(summary.scenario == scenario) & (summary.metric == metric)].iloc[0]
+        if verdict(row) == "no clear difference":
+            assert "cannot tell the two offices apart" in p and "excludes zero" not in p
+        else:
+            assert f"excludes zero: {scenario} is {verdict(row)} than generalist" in p
 
 
 def test_results_are_identical_with_one_or_two_processes(tmp_path):

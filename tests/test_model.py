@@ -50,8 +50,9 @@ def test_population_accounting_holds_every_week(small_runs):
         ts = result.timeseries
         pop = ts["population"].to_numpy()
         assert (pop[1:] == pop[:-1] + ts["inflow"].to_numpy()[1:] - ts["outflow"].to_numpy()[1:]).all()
-        s = result.summary
-        assert s["citizens_end"] == s["citizens_start"] + s["inflow"] - s["outflow"] - ts["inflow"].iloc[0] + ts["outflow"].iloc[0] + (pop[0] - s["citizens_start"])
+        s = result.summary       # start + inflow - outflow = end, over the recorded weeks
+        assert s["citizens_start"] > 0 and s["inflow"] > 0 and s["outflow"] > 0
+        assert s["citizens_end"] == s["citizens_start"] + s["inflow"] - s["outflow"] == pop[-1]
 
 
 def test_population_may_outgrow_its_arrays():
@@ -80,4 +81,4 @@ def test_default_calibration_is_in_the_right_region(organisations):
     assert 4.0 < out["sa_months_per_recipient"] < 6.5        # SSB 5.1-5.5
     assert 0.15 < out["sa_share_1_month"] < 0.3                # SSB 20.5 %
     assert 0.2 < out["unemployment_exit_1_month"] < 0.5        # Andreev: about 30 %
-    assert 0.6 < out["unemployment_exit_6_months"] < 0.95      # Andreev: about 70 %
+    assert 0.6 < out["unemployment_exit_6_months"] < 0.88      # Andreev: about 70 % (the model: 0.80)

@@ -147,12 +147,22 @@ def test_a_target_group_team_owns_its_users(organisations):
 
 
 def test_caseload_caps_hold(organisations):
-    m = ms.WelfareModel(small(organisations["target_group_teams"], weeks=40), rng=6)
-    cap_unit = [u.name for u in m.params.office.units].index("close_follow_up")
-    rows = m.office.staff.unit == cap_unit
+    # a cap well under the natural caseload: it must bind, hold every week, and make users wait
+    base = small(organisations["generalist"], weeks=52)
+    capped = base.replace(**{"office.units": [{"name": "generalist", "staff": base.total_staff, "caseload_cap": 25}]})
+    m = ms.WelfareModel(capped, rng=6)
+    largest = 0
     while m.running:
         m.step()
-        assert (m.office.staff.caseload[rows] <= 8).all()
+        assert (m.office.staff.caseload <= 25).all()
+        largest = max(largest, int(m.office.staff.caseload.max()))
+    assert largest == 25, "the cap binds"
+    assert m.timeseries()["waiting_for_caseworker"].max() > 0, "users beyond the cap wait"
+    team = ms.WelfareModel(small(organisations["target_group_teams"], weeks=40), rng=6)
+    rows = team.office.staff.unit == [u.name for u in team.params.office.units].index("close_follow_up")
+    while team.running:
+        team.step()
+        assert (team.office.staff.caseload[rows] <= 8).all()
 
 
 def test_follow_up_is_crowded_out_when_caseworkers_are_few(organisations):
@@ -192,3 +202,103 @@ def test_group_call_in_costs_fewer_intake_hours_and_leaves_users_placed_too_low_
     assert hours(call_in) < hours(same_day)
     wait = lambda m: m.summary()["first_follow_up_wait_weeks"]
     assert wait(call_in) > wait(same_day) + 2, "users placed too low wait long for follow-up (002:7996-8000)"
+
+
+def test_a_hand_off_delays_follow_up_by_the_hand_off_delay(organisations):
+    base = small(organisations["specialist"], weeks=78)
+    waits = {d: ms.run(base.replace(**{"office.handoff_delay_weeks": d}), seed=13).summary["first_follow_up_wait_weeks"]
+             for d in (0, 8)}
+    assert waits[8] > waits[0] + 2, waits
+    m = ms.WelfareModel(base.replace(**{"office.handoff_delay_weeks": 5}), rng=13)
+    checked = 0
+    while m.running:
+        before = m.office.handoffs.copy()
+        week = m.week
+        m.step()
+        handed = np.flatnonzero(m.office.handoffs > before)
+        assert (m.office.blocked_until[handed] >= week + 5).all()
+        checked += len(handed)
+    assert checked > 0
+
+
+def test_sessions_count_failures_and_parked_users_get_none(organisations):
+    # progress since the last session clears the failures; no progress adds one (003:593-605)
+    base = small(organisations["generalist"], weeks=40).replace(**{"office.parking_after_failures": 2})
+    m = ms.WelfareModel(base, rng=10)
+    seen = parked_seen = 0
+    while m.running:
+        o, c = m.office, m.citizens
+        last_position, failures, count = o.last_position.copy(), o.failures.copy(), o.sessions_same.copy()
+        parked = np.flatnonzero(o.registered & (o.failures >= 2))
+        sessions_before = o.last_session[:, parked].copy()
+        m.step()
+        # users with exactly one session this week (with two, the second compares with the first)
+        had = np.flatnonzero(((o.sessions_same > count).sum(axis=0) == 1) & o.registered)
+        pos = c.arenas[:, had].mean(axis=0)
+        expected = np.where(pos > last_position[had] + 1e-9, 0, failures[had] + 1)
+        assert (o.failures[had] == expected).all()
+        still = o.registered[parked]
+        assert (o.last_session[:, parked][:, still] == sessions_before[:, still]).all(), "parked users get no sessions"
+        seen += len(had)
+        parked_seen += int(still.sum())
+    assert seen > 100 and parked_seen > 0
+
+
+def test_need_level_is_reassessed_after_every_session(organisations):
+    m = ms.WelfareModel(small(organisations["generalist"], weeks=40), rng=14)
+    theta = m.params.arenas.loss_threshold
+    changed = 0
+    while m.running:
+        o, c = m.office, m.citizens
+        level_before, count = o.need_level.copy(), o.sessions_same.copy()
+        m.step()
+        had = np.flatnonzero((o.sessions_same > count).any(axis=0) & o.registered)   # a session this week
+        lost = (c.arenas[:, had] < theta).sum(axis=0)
+        assert (o.need_level[had] == o._assess(c, had, lost)).all()
+        changed += int((o.need_level[had] != level_before[had]).sum())
+    assert changed > 0, "some users' needs changed between sessions"
+
+
+def test_more_competent_caseworkers_move_their_users_further(organisations):
+    base = small(organisations["generalist"], weeks=78)
+    result = {comp: ms.run(base.replace(**{"office.units": [{"name": "generalist", "staff": base.total_staff,
+                                                             "competence": comp}]}), seed=12).summary
+              for comp in (0.1, 1.0)}
+    assert result[1.0]["user_exits_to_work_per_year"] > result[0.1]["user_exits_to_work_per_year"]
+    assert result[1.0]["share_2plus_lost"] < result[0.1]["share_2plus_lost"]
+
+
+def test_date_order_serves_the_longest_waiting_first(organisations, monkeypatch):
+    from simulation import organisation
+    seen = []
+
+    def spy(cw, klass, key, hours, budget):
+        done = allocate(cw, klass, key, hours, budget)
+        o, wk = m.office, m.week
+        kind, who = spy.items[4], spy.items[5]
+        follow = (klass == 2)
+        row = np.where(kind == organisation.K_WORK, 0, 1)
+        since = np.full(len(cw), -1)
+        f = np.flatnonzero(follow)
+        since[f] = wk - np.maximum(o.last_session[row[f], who[f]], o.intake_week[who[f]])
+        for k in np.unique(cw[f]):
+            mine = f[cw[f] == k]
+            served, left = mine[done[mine]], mine[~done[mine]]
+            if len(served) and len(left):
+                seen.append(since[served].min() >= min(since[left].max(), 104))
+        return done
+
+    original = organisation.Office._work_items
+
+    def capture(self, *args, **kwargs):
+        spy.items = original(self, *args, **kwargs)
+        return spy.items
+
+    monkeypatch.setattr(organisation, "allocate", spy)
+    monkeypatch.setattr(organisation.Office, "_work_items", capture)
+    base = small(organisations["generalist"], weeks=30).replace(**{
+        "office.priority_rule": "date_order", "office.creaming_under_pressure": 0.0,
+        "office.units": [{"name": "generalist", "staff": 1}]})
+    m = ms.WelfareModel(base, rng=15)
+    m.run()
+    assert len(seen) > 10 and all(seen)

@@ -139,3 +139,40 @@ def test_unemployment_spells_are_recorded_with_their_start_and_length():
     ended = np.concatenate(ended)
     assert len(ended) == c.employed.sum()
     assert (ended[:, 0] == 0).all() and (ended[:, 1] >= 1).all()
+
+
+def test_work_assessment_allowance_ends_in_disability_or_nothing():
+    s = ms.Scenario().replace(**{**QUIET, "labour_market.aap_recovery": 0.0, "labour_market.job_finding": 0.0})
+    n = 20_000
+    c = cohort(n, employed=False, benefit=Benefit.WORK_ASSESSMENT_ALLOWANCE)
+    c.health[:] = True
+    c.benefit_weeks[:] = s.labour_market.aap_weeks
+    c.benefit_weeks[: n // 2] = 10                      # half are early in their three years
+    week(c, s, np.random.default_rng(8))
+    ended, early = c.benefit[n // 2:], c.benefit[: n // 2]
+    assert (early == Benefit.WORK_ASSESSMENT_ALLOWANCE).all()
+    assert set(np.unique(ended)) == {Benefit.NONE, Benefit.DISABILITY_BENEFIT}
+    share = (ended == Benefit.DISABILITY_BENEFIT).mean()
+    assert share == pytest.approx(s.labour_market.disability_at_aap_end, abs=0.02)   # 004:743-751
+
+
+def test_unemployment_benefit_runs_out_and_the_qualification_programme_ends_in_social_assistance():
+    s = ms.Scenario().replace(**{**QUIET, "labour_market.job_finding": 0.0})
+    c = cohort(4, employed=False, level=0.3, benefit=Benefit.UNEMPLOYMENT_BENEFIT)
+    c.benefit[2:] = Benefit.QUALIFICATION_PROGRAMME
+    c.benefit_weeks[:] = [s.labour_market.unemployment_benefit_weeks, 3, s.follow_up.qualification_weeks, 3]
+    week(c, s, np.random.default_rng(9))
+    assert c.benefit.tolist() == [Benefit.NONE, Benefit.UNEMPLOYMENT_BENEFIT,
+                                  Benefit.SOCIAL_ASSISTANCE, Benefit.QUALIFICATION_PROGRAMME]
+
+
+def test_a_week_counts_arenas_lost_before_the_drift():
+    # the same acceleration inside a whole weekly step, with the loss count the step makes itself
+    s = ms.Scenario().replace(**{**QUIET, "labour_market.job_finding": 0.0})
+    c = cohort(2, employed=False, level=0.9)
+    c.arenas[[HOUSING, ACTIVITY], 1] = 0.1                   # two arenas lost
+    before = c.arenas[ECONOMY].copy()
+    week(c, s, np.random.default_rng(10))
+    drop = before - c.arenas[ECONOMY]
+    assert drop[0] > 0
+    assert drop[1] == pytest.approx(drop[0] * (1 + 2 * s.arenas.acceleration_per_arena_lost))
