@@ -33,6 +33,9 @@ HEADLINE = [
 ]
 
 
+BAR_DELAY_S = 0.5   # progress bars wait this long, so a command refused at once prints no empty bar
+
+
 class BadInput(Exception):
     """Command-line input that cannot be used; the message is printed as one line."""
 
@@ -173,7 +176,7 @@ def cmd_sweep(args) -> int:
     bar = None
     if not args.quiet:
         from tqdm import tqdm
-        bar = tqdm(total=total, desc=f"sweep {spec.name}", unit="run", file=sys.stderr)
+        bar = tqdm(total=total, desc=f"sweep {spec.name}", unit="run", delay=BAR_DELAY_S, file=sys.stderr)
     try:
         results = sw.run_sweep(spec, folder, jobs=jobs, scheduler=args.scheduler, resume=args.resume,
                                progress=bar.update if bar else None, argv=["marginsim", *sys.argv[1:]])
@@ -215,7 +218,7 @@ def cmd_validate(args) -> int:
     bar = None
     if not args.quiet:
         from tqdm import tqdm
-        bar = tqdm(total=len(validation.VARIANTS) * args.replications, desc="validation", unit="run", file=sys.stderr)
+        bar = tqdm(total=len(validation.VARIANTS) * args.replications, desc="validation", unit="run", delay=BAR_DELAY_S, file=sys.stderr)
     try:
         reps = validation.run_all(args.scenarios, args.replications, jobs=jobs, seed=args.seed,
                                   overrides=args.overrides, progress=bar.update if bar else None)
@@ -272,7 +275,7 @@ def cmd_compare(args) -> int:
     bar = None
     if not args.quiet:
         from tqdm import tqdm
-        bar = tqdm(total=total, desc="replications", unit="run", file=sys.stderr)
+        bar = tqdm(total=total, desc="replications", unit="run", delay=BAR_DELAY_S, file=sys.stderr)
     try:
         compare.run_comparison(plan, folder, jobs=jobs, resume=args.resume, progress=bar.update if bar else None,
                                argv=["marginsim", *sys.argv[1:]])
