@@ -36,6 +36,10 @@ HEADLINE = [
 BAR_DELAY_S = 0.5   # progress bars wait this long, so a command refused at once prints no empty bar
 
 
+def _processes(jobs: int) -> str:
+    return f"{jobs} process" if jobs == 1 else f"{jobs} processes"
+
+
 class BadInput(Exception):
     """Command-line input that cannot be used; the message is printed as one line."""
 
@@ -191,7 +195,7 @@ def cmd_sweep(args) -> int:
             bar.close()
     failed = len(sw.load_failures(folder))
     if not args.quiet:
-        where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{jobs} process{'es' if jobs != 1 else ''}"
+        where = f"Dask scheduler {args.scheduler}" if args.scheduler else _processes(jobs)
         print(f"sweep {spec.name}: {len(results)} of {total} runs finished, {failed} failed ({where})")
         if failed:
             print(f"  failures (parameters, seed, error): {folder / 'failures'}; rerun with --resume to retry them")
@@ -289,7 +293,7 @@ def cmd_compare(args) -> int:
     if not args.quiet:
         loaded = compare.load_comparison(folder)
         s = loaded.summary
-        print(f"compared {', '.join(plan.names)}: {plan.replications} replications each, {jobs} process{'es' if jobs != 1 else ''}")
+        print(f"compared {', '.join(plan.names)}: {plan.replications} replications each, {_processes(jobs)}")
         for metric in ("share_2plus_lost", "handoffs_per_user", "first_follow_up_wait_weeks", "creaming_index"):
             from .report import fmt
             cells = [f"{n} {fmt(metric, s[(s.scenario == n) & (s.metric == metric)]['mean'].iloc[0])}" for n in plan.names]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .caseworkers import ACTIVITY_NAMES
 from .organisation import BENEFIT_GROUPS, RELEASE_REASONS, OfficeWeek
-from .population import ARENAS, BENEFIT_NAMES, JOBSEEKER, Benefit, WeekEvents
+from .population import ARENAS, BENEFIT_NAMES, JOBSEEKER, Benefit, WeekEvents, count_lost
 
 AXIS_BINS = 10
 COLUMNS = (
@@ -57,8 +57,9 @@ class Recorder:
         n = int(np.count_nonzero(alive))
         below = c.arenas < theta
         # small integer codes counted value by value: faster than np.bincount at these sizes
-        lost = np.where(alive, c.arenas_lost(theta), 5)          # empty slots go to a spare bin
-        pos_bin = np.minimum((c.position() * AXIS_BINS).astype(np.int8), AXIS_BINS - 1)
+        lost = np.where(alive, count_lost(below), 5)             # empty slots go to a spare bin
+        position = c.position()
+        pos_bin = np.minimum((position * AXIS_BINS).astype(np.int8), AXIS_BINS - 1)
         pos_bin[~alive] = AXIS_BINS
         ben_counts = _counts(np.where(alive, c.benefit, len(Benefit)), len(Benefit))
         r = self.data[self.n]
@@ -67,7 +68,7 @@ class Recorder:
         r[INDEX["inflow"]] = len(events.arrived)
         r[INDEX["outflow"]] = len(events.left)
         bins = _counts(pos_bin, AXIS_BINS)
-        r[INDEX["mean_position"]] = c.arenas.sum(axis=0)[alive].sum() / (4 * n)   # (float @ bool is slow)
+        r[INDEX["mean_position"]] = position[alive].sum() / n
         i = INDEX["axis_bin_0"]
         r[i:i + AXIS_BINS] = bins / n
         i = INDEX["share_lost_0"]

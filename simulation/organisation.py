@@ -104,15 +104,14 @@ class Office:
         units = s.office.units
         self.unit_size = np.array([u.staff for u in units], dtype=np.int64)
         self.unit_cap = np.array([u.caseload_cap for u in units], dtype=np.int64)
-        self.unit_does = np.array([[t in u.tasks for t in TASKS] for u in units])   # (units, tasks)
+        # (units + 1, tasks): the spare last row is "no unit" (-1), which does nothing
+        self.unit_does = np.array([[t in u.tasks for t in TASKS] for u in units] + [[False] * len(TASKS)])
         self.unit_interval = np.array([u.follow_up_interval_weeks for u in units], dtype=np.int64)
         fu = s.follow_up
         self.interval_by_need = np.array([fu.interval_standard_weeks, fu.interval_standard_weeks,
                                           fu.interval_situational_weeks, fu.interval_special_weeks,
                                           10**6], dtype=np.int64)
-        # lookup tables with a spare last row, so "no caseworker" (-1) indexes to "no unit" / False
-        self.unit_of_cw = np.append(self.staff.unit, -1)
-        self.unit_does_ext = np.vstack([self.unit_does, np.zeros(len(TASKS), bool)])
+        self.unit_of_cw = np.append(self.staff.unit, -1)   # a spare last entry: "no caseworker" (-1) is "no unit"
         self._alloc(capacity)
         self.week: OfficeWeek | None = None
         # slots that could need the office this week, in order: every user, applicant and benefit
@@ -254,7 +253,7 @@ class Office:
 
         ``held_unit``: (tasks, users) units of the caseworkers each user has, -1 for none.
         """
-        does = self.unit_does_ext[held_unit, task]
+        does = self.unit_does[held_unit, task]
         unit = np.where(does.any(axis=0), held_unit[does.argmax(axis=0), np.arange(len(idx))], -1)
         p = self.s.population
         for k, u in enumerate(self.s.office.units):

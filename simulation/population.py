@@ -106,14 +106,19 @@ class Citizens:
         return (self.arenas if idx is None else self.arenas[:, idx]).mean(axis=0)
 
     def arenas_lost(self, threshold: float) -> np.ndarray:
-        """Arenas below ``threshold`` per citizen (int8), as four row additions: a reduction along
-        axis 0 of a (4, n) array is several times slower in numpy."""
-        below = (self.arenas < threshold).view(np.int8)
-        return below[0] + below[1] + below[2] + below[3]
+        """Arenas below ``threshold`` per citizen (int8)."""
+        return count_lost(self.arenas < threshold)
 
     def complexity(self) -> np.ndarray:
         """Traits that make work harder to reach: health, substance use, language (004:2891-2896)."""
         return self.health.astype(np.int8) + self.substance_use + self.language
+
+
+def count_lost(below: np.ndarray) -> np.ndarray:
+    """Per column, how many of the four rows of ``below`` (arena below threshold) are true, as int8.
+    Four row additions: a reduction along axis 0 of a (4, n) array is several times slower."""
+    b = below.view(np.int8)
+    return b[0] + b[1] + b[2] + b[3]
 
 
 def initialise(c: Citizens, s: Scenario, rng: np.random.Generator) -> None:

@@ -108,17 +108,17 @@ PATTERNS = [
 
 #: the scenario files validation reads from the scenarios folder
 SCENARIOS = ("generalist", "specialist", "target_group_teams", "benefit_lines")
-VARIANTS = SCENARIOS + ("generalist_half_staff", "generalist_more_staff", "generalist_no_acceleration")
+#: experiments on the generalist office: name -> how it changes the scenario
+EXPERIMENTS = {
+    "generalist_half_staff": lambda g: apply_settings(g, caseworkers=max(1, g.total_staff // 2)),
+    "generalist_more_staff": lambda g: apply_settings(g, caseworkers=round(g.total_staff * 1.5)),
+    "generalist_no_acceleration": lambda g: g.replace(**{"arenas.acceleration_per_arena_lost": 0.0}),
+}
+VARIANTS = SCENARIOS + tuple(EXPERIMENTS)
 
 
 def variants(scenarios: dict[str, Scenario]) -> dict[str, Scenario]:
-    g = scenarios["generalist"]
-    return {
-        **scenarios,
-        "generalist_half_staff": apply_settings(g, caseworkers=max(1, g.total_staff // 2)),
-        "generalist_more_staff": apply_settings(g, caseworkers=round(g.total_staff * 1.5)),
-        "generalist_no_acceleration": g.replace(**{"arenas.acceleration_per_arena_lost": 0.0}),
-    }
+    return {**scenarios, **{name: change(scenarios["generalist"]) for name, change in EXPERIMENTS.items()}}
 
 
 def derived(summary: dict) -> dict:
