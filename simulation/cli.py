@@ -231,7 +231,7 @@ def cmd_validate(args) -> int:
             bar.close()
     targets, patterns = validation.check_targets(reps), validation.check_patterns(reps)
     with staging(folder) as tmp:
-        validation.write(tmp, targets, patterns, args.replications, args.seed)
+        validation.write(tmp, targets, patterns, args.replications, args.seed, reps=reps)
         reps.to_parquet(tmp / "replications.parquet", index=False)
     if not args.quiet:
         measured = targets[targets.holds.isin(["yes", "no"])]

@@ -51,7 +51,8 @@ INDEX = {name: i for i, name in enumerate(COLUMNS)}
 
 #: age bands of the calibration targets: name -> (from age, to age) (docs/calibration_targets.md)
 EMPLOYMENT_BANDS = {"20_24": (20, 25), "25_39": (25, 40), "40_54": (40, 55), "55_66": (55, 67)}
-DISABILITY_BANDS = {"18_29": (18, 30), "30_39": (30, 40), "40_49": (40, 50), "50_59": (50, 60), "60_66": (60, 67)}
+DISABILITY_BANDS = {"18_29": (18, 30), "30_39": (30, 40), "40_49": (40, 50), "50_59": (50, 60), "60_66": (60, 67),
+                    "65_66": (65, 67)}
 SA_BANDS = {"20_24": (20, 25), "25_29": (25, 30), "30_39": (30, 40), "40_49": (40, 50), "50_59": (50, 60),
             "60_66": (60, 67)}
 #: headline stocks whose drift over the recorded window shows whether the run was in steady state
