@@ -926,7 +926,7 @@ def template_toml() -> str:
            "# Full reference: docs/scenario-reference.md", "",
            'name = "base"', f"description = {_toml_value(Scenario().description)}", ""]
     for name, cls in _sections():
-        out.append(f"[{name}]  # {(cls.__doc__ or '').strip()}")
+        out.append(f"[{name}]  # {' '.join((cls.__doc__ or '').split())}")
         for f in dataclasses.fields(cls):
             if f.name == "units":
                 continue
