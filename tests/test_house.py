@@ -48,3 +48,20 @@ def test_the_check_finds_a_machine_path():
     planted = "see " + "/" + "work/shared/seeds/002.txt\nas in `002:8150`\n"
     assert machine_paths_in(planted) == [(1, planted.splitlines()[0])]
     assert machine_paths_in("cite `002:8148-8150` (docs/references.md)") == []
+
+
+def test_the_in_process_cli_fixture_matches_a_fresh_process(marginsim, marginsim_process, tiny_scenario_file,
+                                                            tiny_scenario, tmp_path):
+    """The fast in-process ``marginsim`` fixture is a faithful stand-in for the real command."""
+    import pandas as pd
+
+    here = marginsim("run", tiny_scenario_file, "--seed", 3, "--quiet", "--out", tmp_path / "here")
+    fresh = marginsim_process("run", tiny_scenario_file, "--seed", 3, "--quiet", "--out", tmp_path / "fresh")
+    assert here.returncode == fresh.returncode == 0, (here.stderr, fresh.stderr)
+    tables = [pd.read_parquet(tmp_path / folder / "timeseries.parquet") for folder in ("here", "fresh")]
+    assert len(tables[0]) == tiny_scenario.run.weeks
+    pd.testing.assert_frame_equal(*tables, check_exact=True)
+
+    bad = marginsim("run", tiny_scenario_file, "--set", "office.handof_loss=0.1")
+    assert bad.returncode == 2 and "did you mean 'handoff_loss'" in bad.stderr and "Traceback" not in bad.stderr
+    assert marginsim("run").returncode == 2, "a usage error is an exit code, not an exception"
