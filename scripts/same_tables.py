@@ -78,7 +78,8 @@ def differences(a: Path, b: Path) -> list[str]:
     names_a = {p.name for p in a.iterdir() if p.suffix in (".parquet", ".json")}
     names_b = {p.name for p in b.iterdir() if p.suffix in (".parquet", ".json")}
     if names_a != names_b:
-        found.append(f"different runs: only in {a}: {sorted(names_a - names_b)}; only in {b}: {sorted(names_b - names_a)}")
+        found.append(f"different runs: only in {a}: {sorted(names_a - names_b)}; "
+                     f"only in {b}: {sorted(names_b - names_a)}")
     for name in sorted(names_a & names_b):
         if name.endswith(".json"):
             sa, sb = json.loads((a / name).read_text()), json.loads((b / name).read_text())
@@ -116,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     p_check = sub.add_parser("check", help="save REV and the working tree, then compare")
     p_check.add_argument("rev")
     for p in (p_save, p_check):
-        p.add_argument("--scenario", action="append", help="scenario file (repeatable; default: the three organisations)")
+        p.add_argument("--scenario", action="append",
+                       help="scenario file (repeatable; default: the three organisations)")
         p.add_argument("--seed", action="append", type=int, help="seed (repeatable; default: 1 and 2)")
     args = parser.parse_args(argv)
 
