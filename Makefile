@@ -46,9 +46,11 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q tests -m "not browser"
 
-lint: $(STAMP)
-	$(BIN)/ruff check simulation tests benchmarks scripts
-	$(BIN)/mypy simulation
+lint: $(STAMP)   # both checks run; it fails if either finds something
+	@status=0; \
+	$(BIN)/ruff check simulation tests benchmarks scripts || status=1; \
+	$(BIN)/mypy simulation || status=1; \
+	exit $$status
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scaling.py
