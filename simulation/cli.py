@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
 from .scenario import ScenarioError
+from .version import VersionAction
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="marginsim",
         description="Agent-based simulation of marginalisation and welfare follow-up in NAV offices.")
-    parser.add_argument("--version", action="version", version=f"marginsim {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     run = sub.add_parser("run", help="simulate one scenario with one seed and write a results folder",

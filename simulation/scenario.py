@@ -1,7 +1,7 @@
 """Scenarios: the typed schema of every model parameter, TOML loading and validation.
 
 A scenario is a frozen tree of dataclasses. Each parameter is declared once, here, with its
-default, unit, allowed range and source (``seed:line`` into ../shared/seeds, a statistic, or
+default, unit, allowed range and source (``seed:line`` against docs/references.md, a statistic, or
 ``assumption``). From this single declaration come:
 
 * validation of scenario files (unknown key with the nearest valid one, wrong type, out of
@@ -884,7 +884,7 @@ def reference_markdown() -> str:
     """The scenario reference page: every key with default, unit, allowed values and source."""
     lines = ["# Scenario reference", "",
              "Generated from `simulation/scenario.py` by `python -m simulation.scenario`; do not edit by hand.",
-             "Sources are `seed:line` into `../shared/seeds/` (see docs/sources.md), a named statistic,",
+             "Sources are `seed:line` against docs/references.md (see docs/sources.md), a named statistic,",
              "or `assumption` (listed in docs/calibration.md).", ""]
     groups = [("", Scenario, [f for f in dataclasses.fields(Scenario) if f.name in ("name", "description")])]
     groups += [(name, cls, dataclasses.fields(cls)) for name, cls in _sections()]
