@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from . import metrics, network, population
-from .caseworkers import Caseworker
+from .caseworkers import ECONOMIC, HOUSING_SOCIAL, INTAKE, WORK_TASK, Caseworker
 from .organisation import Office
+from .panel import PanelRecorder, PanelSpec
 from .population import Citizens
 from .scenario import Scenario, apply_settings
 
@@ -31,11 +32,14 @@ class WelfareModel(mesa.Model):
     Args:
         scenario: the parameters; defaults to ``Scenario()`` (a generalist office).
         rng: integer seed; the one source of randomness (``model.rng``).
+        panel: record a person-week panel of a sample of citizens (``simulation.panel``);
+            ``model.panel.frame()`` returns it after the run.
         **settings: plain keyword shortcuts (``citizens=2000, priority_rule="creaming"``...;
             see :data:`simulation.scenario.SETTINGS`) applied on top of the scenario.
     """
 
-    def __init__(self, scenario: Scenario | None = None, *, rng: int | None = None, **settings):
+    def __init__(self, scenario: Scenario | None = None, *, rng: int | None = None,
+                 panel: PanelSpec | None = None, **settings):
         if rng is not None:
             rng = int(rng)   # mesa seeds random.Random with it: numpy integers are refused
         super().__init__(rng=rng)
@@ -54,6 +58,7 @@ class WelfareModel(mesa.Model):
         self.week = -s.run.warmup_weeks          # recorded weeks are 0 .. run.weeks-1
         self.recorder = metrics.Recorder(s.run.weeks)
         self.citizens_at_start: int | None = None
+        self.panel = None if panel is None else PanelRecorder(panel, rng, s.run.weeks)
         self.running = True
 
     # ------------------------------------------------------------------------------------
@@ -64,6 +69,8 @@ class WelfareModel(mesa.Model):
         office_week = self.office.step(self.citizens, self.rng, self.week, events)
         if self.week >= 0:
             self.recorder.record(self, self.week, events, office_week)
+            if self.panel is not None:
+                self.panel.record(self, self.week)
         self.week += 1
         self.running = self.week < self.params.run.weeks
 
@@ -104,6 +111,41 @@ class WelfareModel(mesa.Model):
             means = np.mean(self.recorder.unit_caseload, axis=0)
             out.update({f"caseload_{u.name}": float(m) for u, m in zip(self.params.office.units, means)})
         return out
+
+    # ---- researchers: the person-level panel (simulation/panel.py) ---------------------------
+    def person_state(self, slots: np.ndarray) -> dict[str, np.ndarray]:
+        """This week's state of the citizens in population ``slots``, one equal-length array per key.
+
+        Keys (docs/panel.md): person_id, age, benefit (int8 code into
+        ``population.BENEFIT_NAMES``), employed, arena_work, arena_activity, arena_housing,
+        arena_economy, arenas_lost, unit (-1: none), caseworker (-1: none; the work follow-up
+        caseworker, else the economic, else the housing/social, else the intake one), sessions
+        and hours (follow-up sessions and their hours received this week), handoffs (in the
+        current office spell).
+        """
+        c, o = self.citizens, self.office
+        slots = np.asarray(slots, dtype=np.int64)
+        a = c.arenas[:, slots]
+        cw = np.full(len(slots), -1, dtype=np.int32)
+        for task in (WORK_TASK, ECONOMIC, HOUSING_SOCIAL, INTAKE):
+            cw = np.where(cw >= 0, cw, o.cw[task, slots])
+        wk = o.week
+        served = np.zeros(0, np.int64) if wk is None else wk.served
+        hours = np.zeros(0) if wk is None else wk.served_hours
+        state = {
+            "person_id": c.person_id[slots], "age": c.age[slots].astype(np.float32),
+            "benefit": c.benefit[slots].astype(np.int8), "employed": c.employed[slots].copy(),
+        }
+        for k, name in enumerate(population.ARENAS):
+            state[f"arena_{name}"] = a[k].astype(np.float32)
+        state.update({
+            "arenas_lost": population.count_lost(a < self.params.arenas.loss_threshold),
+            "unit": o.unit_of_cw[cw].astype(np.int16), "caseworker": cw,
+            "sessions": np.bincount(served, minlength=c.capacity)[slots].astype(np.int16),
+            "hours": np.bincount(served, weights=hours, minlength=c.capacity)[slots].astype(np.float32),
+            "handoffs": o.handoffs[slots].astype(np.int16),
+        })
+        return state
 
     # ---- teaching: one citizen as a readable record ---------------------------------------
     def citizen(self, slot: int) -> dict:

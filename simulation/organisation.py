@@ -72,6 +72,9 @@ class OfficeWeek:
     group_hours: np.ndarray = field(default_factory=lambda: np.zeros(len(BENEFIT_GROUPS)))
     group_users: np.ndarray = field(default_factory=lambda: np.zeros(len(BENEFIT_GROUPS)))
     pressure: float = 0.0                              # demanded / available hours, office-wide
+    # panel (WelfareModel.person_state): the citizen slot and hours of each follow-up session given
+    served: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    served_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def session_gain(fu, competence, sessions_before, arenas_lost):
@@ -194,6 +197,8 @@ class Office:
         wk.pressure = float(np.sum(items[3]) / budget.sum())
         done = allocate(items[0], items[1], items[2], items[3], budget)
         self._book_hours(items, done, wk)
+        given = done & ((items[4] == K_WORK) | (items[4] == K_HOUSING_SOCIAL))   # panel: sessions per citizen
+        wk.served, wk.served_hours = items[5][given], items[3][given]
         self._apply(items, done, c, week, lost, rng, wk)
         self._follow_up_census(c, pool, need_work | need_hs, items, done, wk)
         return wk    # (caseloads are current: recounted after releases, kept up by _assign since)
