@@ -134,7 +134,7 @@ class WelfareModel(mesa.Model):
         hours = np.zeros(0) if wk is None else wk.served_hours
         state = {
             "person_id": c.person_id[slots], "age": c.age[slots].astype(np.float32),
-            "benefit": c.benefit[slots].astype(np.int8), "employed": c.employed[slots].copy(),
+            "benefit": c.benefit[slots].astype(np.int8), "employed": c.employed[slots],
         }
         for k, name in enumerate(population.ARENAS):
             state[f"arena_{name}"] = a[k].astype(np.float32)

@@ -160,3 +160,16 @@ def test_no_panel_means_no_file(tmp_path):
                      "--set", "run.warmup_weeks=0", "--quiet", "--out", tmp_path / "r")
     assert proc.returncode == 0, proc.stderr
     assert load_run(tmp_path / "r").panel is None and not (tmp_path / "r" / "panel.parquet").exists()
+
+
+def test_the_cohort_example_in_the_docs_works_on_a_panel(full):
+    text = (SCENARIOS.parent / "docs" / "panel.md").read_text()
+    block = next(b for b in text.split("```python\n")[1:] if "def follow" in b).split("```")[0]
+    example = {"__name__": "cohort"}
+    exec(compile(block, "docs/panel.md", "exec"), example)   # defines the functions, runs nothing
+    entry = example["entrants"](full.panel)
+    assert len(entry) > 0 and (entry > 0).all()
+    assert not entry.index.isin(full.panel.person_id[full.panel.week == 0]).any()
+    table = example["follow"](full.panel, entry)
+    assert table.persons.iloc[0] == len(entry) and table.persons.is_monotonic_decreasing
+    assert table[["employed", "social_assistance", "lost_2plus"]].stack().between(0, 1).all()
