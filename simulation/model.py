@@ -126,9 +126,8 @@ class WelfareModel(mesa.Model):
         c, o = self.citizens, self.office
         slots = np.asarray(slots, dtype=np.int64)
         a = c.arenas[:, slots]
-        cw = np.full(len(slots), -1, dtype=np.int32)
-        for task in (WORK_TASK, ECONOMIC, HOUSING_SOCIAL, INTAKE):
-            cw = np.where(cw >= 0, cw, o.cw[task, slots])
+        held = o.cw[np.array([WORK_TASK, ECONOMIC, HOUSING_SOCIAL, INTAKE])[:, None], slots]   # in that preference
+        cw = held[(held >= 0).argmax(axis=0), np.arange(len(slots))]                         # (-1 if none held)
         wk = o.week
         served = np.zeros(0, np.int64) if wk is None else wk.served
         hours = np.zeros(0) if wk is None else wk.served_hours
