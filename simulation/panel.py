@@ -28,6 +28,7 @@ CHUNK_ROWS = 1 << 18   # rows per preallocated chunk (about 11 MB): memory grows
 #: the panel's columns and their dtypes, in order (docs/panel.md says what each means)
 COLUMNS: dict[str, type] = {
     "person_id": np.int32, "week": np.int16, "age": np.float32, "benefit": np.int8, "employed": np.bool_,
+    "social_assistance": np.bool_,
     **{f"arena_{a}": np.float32 for a in ARENAS},
     "arenas_lost": np.int8, "unit": np.int16, "caseworker": np.int32, "sessions": np.int16,
     "hours": np.float32, "handoffs": np.int16,
