@@ -177,3 +177,13 @@ def test_the_cohort_example_in_the_docs_works_on_a_panel(full):
     table = example["follow"](full.panel, entry)
     assert table.persons.iloc[0] == len(entry) and table.persons.is_monotonic_decreasing
     assert table[["employed", "social_assistance", "lost_2plus"]].stack().between(0, 1).all()
+
+
+def test_cli_panel_without_a_value_samples_the_default_share(tmp_path):
+    proc = marginsim("run", SCENARIOS / "generalist.toml", "--weeks", 5, "--set", "population.citizens=2000",
+                     "--set", "run.warmup_weeks=0", "--out", tmp_path / "r", "--panel")
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    panel = load_run(tmp_path / "r").panel
+    assert manifest["panel"]["share"] == pn.DEFAULT_SHARE == 0.05 and manifest["panel"]["rows"] == len(panel)
+    assert 0.02 < panel.person_id.nunique() / 2000 < 0.08 and "person-weeks" in proc.stdout
