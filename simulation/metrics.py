@@ -51,7 +51,8 @@ INDEX = {name: i for i, name in enumerate(COLUMNS)}
 
 #: age bands of the calibration targets: name -> (from age, to age) (docs/calibration_targets.md)
 EMPLOYMENT_BANDS = {"20_24": (20, 25), "25_39": (25, 40), "40_54": (40, 55), "55_66": (55, 67)}
-DISABILITY_BANDS = {"18_29": (18, 30), "30_39": (30, 40), "40_49": (40, 50), "50_59": (50, 60), "60_66": (60, 67)}
+DISABILITY_BANDS = {"18_29": (18, 30), "30_39": (30, 40), "40_49": (40, 50), "50_59": (50, 60), "60_66": (60, 67),
+                    "65_66": (65, 67)}
 SA_BANDS = {"20_24": (20, 25), "25_29": (25, 30), "30_39": (30, 40), "40_49": (40, 50), "50_59": (50, 60),
             "60_66": (60, 67)}
 #: headline stocks whose drift over the recorded window shows whether the run was in steady state
@@ -339,3 +340,23 @@ def summary_keys() -> list[str]:
     from .population import Citizens
     profile = age_profile(Citizens.empty(1))
     return list(summarise(ts, np.zeros(13, dtype=np.int64), np.zeros((0, 2)), np.zeros(0), 1, [profile]))
+
+
+#: largest relative change of a headline stock from the first to the last recorded year that
+#: still counts as steady state (docs/calibration.md, "Steady state")
+DRIFT_TOLERANCE = 0.10
+
+
+def steady_state(summary: dict[str, float], spin_up_weeks: int) -> dict:
+    """The convergence check a manifest records: spin-up, each stock's drift, and a verdict."""
+    drifts = {k.removeprefix("drift_"): v for k, v in summary.items() if k.startswith("drift_")}
+    known = {k: v for k, v in drifts.items() if v == v}   # (nan: fewer than two recorded years)
+    over = sorted(k for k, v in known.items() if abs(v) > DRIFT_TOLERANCE)
+    if not known:
+        verdict = "not checked (fewer than two recorded years)"
+    elif over:
+        verdict = "drifting: " + ", ".join(over)
+    else:
+        verdict = "settled"
+    return {"spin_up_weeks": spin_up_weeks, "window": WINDOW, "tolerance": DRIFT_TOLERANCE,
+            "drift": drifts, "verdict": verdict}

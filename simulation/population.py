@@ -23,6 +23,7 @@ targets, from which the spin-up lets the model settle into its own steady state.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -571,24 +572,35 @@ def expire_benefits(c: Citizens, s: Scenario, rng) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def income_level(c: Citizens, s: Scenario) -> np.ndarray:
-    """The economy each citizen's own income allows (wage, state benefit, student support,
-    pension; nothing), before any social assistance (004:2446-2456)."""
-    b = s.benefits
-    table = by_member(Benefit, {
+@lru_cache(maxsize=32)
+def _income_table(b) -> np.ndarray:
+    """Economy level by main benefit (``b``: the scenario's Benefits section)."""
+    return by_member(Benefit, {
         Benefit.NONE: b.economy_no_income, Benefit.UNEMPLOYMENT_BENEFIT: b.economy_state_benefit,
         Benefit.SICK_PAY: b.economy_employed, Benefit.WORK_ASSESSMENT_ALLOWANCE: b.economy_state_benefit,
         Benefit.SOCIAL_ASSISTANCE: b.economy_no_income, Benefit.QUALIFICATION_PROGRAMME: b.economy_qualification,
         Benefit.DISABILITY_BENEFIT: b.economy_state_benefit, Benefit.EARLY_PENSION: b.economy_pension})
-    level = table.take(c.benefit)
+
+
+def income_level(c: Citizens, s: Scenario, at_work: np.ndarray | None = None) -> np.ndarray:
+    """The economy each citizen's own income allows (wage, state benefit, student support,
+    pension; nothing), before any social assistance (004:2446-2456). ``at_work``: employed and
+    not on sick pay (computed here if not given)."""
+    b = s.benefits
+    if at_work is None:
+        at_work = c.employed & (c.benefit != Benefit.SICK_PAY)
+    level = _income_table(b).take(c.benefit)
     # social assistance is means-tested by household: an earning partner keeps the economy afloat
-    level = np.where(c.age >= c.partner_from, np.maximum(level, b.economy_partner_income), level)
-    level = np.where(c.employed & (c.benefit != Benefit.SICK_PAY), b.economy_employed, level)
+    # (levels are never negative, so the maximum with 0 leaves the unpartnered as they are)
+    np.maximum(level, b.economy_partner_income * (c.age >= c.partner_from), out=level)
+    level[at_work] = b.economy_employed
     # a low wage, and minimum-rate unemployment benefit or AAP (disability benefit has a higher minimum)
-    low = c.low_income & (c.employed | (c.benefit == Benefit.UNEMPLOYMENT_BENEFIT)
-                          | (c.benefit == Benefit.WORK_ASSESSMENT_ALLOWANCE))
-    level = np.where(low, level * b.low_income_factor, level)
-    return np.where(c.in_education, b.economy_student, level)
+    low = np.flatnonzero(c.low_income)
+    ben = c.benefit[low]
+    low = low[c.employed[low] | (ben == Benefit.UNEMPLOYMENT_BENEFIT) | (ben == Benefit.WORK_ASSESSMENT_ALLOWANCE)]
+    level[low] *= b.low_income_factor
+    level[c.in_education] = b.economy_student
+    return level
 
 
 def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) -> None:
@@ -600,19 +612,23 @@ def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) 
     theta = ar.loss_threshold
     a = c.arenas
     extra = ar.acceleration_per_arena_lost * lost   # downward moves are (1 + extra) times faster
-    accel = 1.0 + extra
     at_work = c.employed & (c.benefit != Benefit.SICK_PAY)
     # in school or on early pension the work arena is not being lost: a path to work, or a finished career
     holds = at_work | c.in_education | (c.benefit == Benefit.EARLY_PENSION) | c.short_sick
 
     # work: attachment rebuilds at work, fades out of it (004:4445-4455)
-    a[WORK] += np.where(holds, ar.work_rate_employed * (1.0 - a[WORK]),
-                        -ar.work_decay_out_of_work * accel * a[WORK])
+    work = a[WORK]
+    up = ar.work_rate_employed * (1.0 - work)
+    down = extra + 1.0
+    down *= -ar.work_decay_out_of_work
+    down *= work
+    work += np.where(holds, up, down)
 
     # economy: toward what one's income allows; social assistance lifts it to a minimum (SSB:
     # assistance is the main income of about 4 in 10 recipients, a top-up for the rest)
-    income = income_level(c, s)
-    income = np.where(c.on_social_assistance(), np.maximum(income, b.economy_social_assistance), income)
+    income = income_level(c, s, at_work)
+    on_sa = (c.benefit == Benefit.SOCIAL_ASSISTANCE) | c.sa_top_up
+    np.maximum(income, b.economy_social_assistance * on_sa, out=income)
     _relax(a[ECONOMY], income, ar.economy_rate, extra)
 
     # housing: secure housing needs an economy that holds (004:2442-2456)
@@ -620,9 +636,11 @@ def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) 
     _relax(a[HOUSING], np.minimum(target, 1.0, out=target), ar.housing_rate, extra)
 
     # activity: work or school gives colleagues, networks carry participation, poverty isolates (004:4341-4351)
-    own = 0.5 + 0.5 * (at_work | c.in_education)
-    target = ((1.0 - ar.network_weight) * own + ar.network_weight * nbr_activity
-              - ar.isolation_from_poverty * (a[ECONOMY] < theta))
+    own = at_work | c.in_education
+    target = np.multiply(nbr_activity, ar.network_weight, dtype=np.float64)
+    target += (1.0 - ar.network_weight) * 0.5
+    target += own * ((1.0 - ar.network_weight) * 0.5)
+    target -= ar.isolation_from_poverty * (a[ECONOMY] < theta)
     _relax(a[ACTIVITY], np.clip(target, 0.0, 1.0, out=target), ar.activity_rate, extra)
     np.clip(a, 0.0, 1.0, out=a)
 

@@ -1,7 +1,7 @@
 """Scenarios: the typed schema of every model parameter, TOML loading and validation.
 
 A scenario is a frozen tree of dataclasses. Each parameter is declared once, here, with its
-default, unit, allowed range and source (``seed:line`` into ../shared/seeds, a statistic, or
+default, unit, allowed range and source (``seed:line`` against docs/references.md, a statistic, or
 ``assumption``). From this single declaration come:
 
 * validation of scenario files (unknown key with the nearest valid one, wrong type, out of
@@ -40,7 +40,8 @@ def param(default, doc, *, source, unit="", lo=None, hi=None, choices=None):
     """Declare one scenario parameter with its documentation, allowed values and source.
 
     ``source`` is required: a seed reference (``002:8150``, ``002:8148-8150``), a named statistic
-    (``SSB ...``, ``NAV ...``, ``Norwegian rules ...``), or ``assumption: <why this value>``;
+    named by its key in docs/references.md (``SSB sosialhjelp ...``, ``Folketrygdloven ...``), or
+    ``assumption: <why this value>``;
     tests/test_citations.py checks the form and that seed lines exist.
     """
     if not source or not str(source).strip():
@@ -107,7 +108,7 @@ class Population:
     low_income_share: float = param(
         0.08, "Share with a low wage and minimum-rate benefits: their own income may not reach the "
         "social-assistance norm, so they get top-ups.",
-        unit="share", source="SSB 2016: social assistance is the main income of about 4 in 10 recipients "
+        unit="share", source="SSB sosialhjelp (2016): social assistance is the main income of about 4 in 10 recipients "
         "(the rest get top-ups); share sized to it", lo=0.0, hi=1.0)
     partner_share: float = param(
         0.65, "Share of adults who come to live with an earning partner at some age.", unit="share",
@@ -117,27 +118,27 @@ class Population:
         source="assumption: SSB, few couples at 20-24, most by 30-39; SA highest at 20-29 (SSB)", lo=0.1, hi=60.0)
     disabled_share_at_entry: float = param(
         0.015, "Share of 18-year-old newcomers already on disability benefit (born or early disabled).",
-        unit="share", source="NAV 2017: 1.8 % of 18-29 on disability benefit; share: assumption", lo=0.0, hi=1.0)
+        unit="share", source="NAV uføretrygd (2017): 1.8 % of 18-29 on disability benefit; share: assumption", lo=0.0, hi=1.0)
     move_away_per_year: float = param(
         0.03, "Yearly probability of moving out of the district.", unit="per year",
         source="assumption: SSB migration between municipalities, about 3-4 % of adults a year", lo=0.0, hi=1.0)
     mortality_at_40: float = param(
         0.0011, "Yearly probability of death at age 40 (rises by mortality_growth per year of age).",
-        unit="per year", source="SSB life tables (about 0.1 % at 40, 0.6 % at 60)", lo=0.0, hi=0.1)
+        unit="per year", source="SSB dødelighetstabeller (about 0.1 % at 40, 0.6 % at 60)", lo=0.0, hi=0.1)
     mortality_growth: float = param(
         0.085, "Growth of the death rate per year of age (Gompertz).", unit="per year",
-        source="SSB life tables (mortality doubles about every 8 years)", lo=0.0, hi=0.3)
+        source="SSB dødelighetstabeller (mortality doubles about every 8 years)", lo=0.0, hi=0.3)
     disability_mortality_factor: float = param(
         2.5, "Death rate on disability benefit relative to others of the same age.", unit="factor",
         source="assumption: disability recipients' excess mortality (NAV notes speak of exits by death)",
         lo=1.0, hi=20.0)
     early_pension_age: float = param(62.0, "Earliest age of contractual early retirement (AFP).", unit="years",
-                                     source="Norwegian rules (AFP from 62)", lo=50.0, hi=80.0)
+                                     source="Folketrygdloven (old-age pension from 62 with contractual early retirement, AFP)", lo=50.0, hi=80.0)
     early_pension_per_year: float = param(
         0.15, "Yearly rate at which employed people from early_pension_age retire early.",
         unit="per year", source="assumption: with disability, matches employment 55-66 of 64-65 % (SSB)", lo=0.0, hi=1.0)
     retirement_age: float = param(67.0, "Age at which citizens leave the working-age population.",
-                                  unit="years", source="Norwegian rules (pension age 67)", lo=50.0, hi=80.0)
+                                  unit="years", source="Folketrygdloven (age limit 67)", lo=50.0, hi=80.0)
     youth_age_limit: float = param(
         25.0, "Users younger than this belong to the youth target group.",
         unit="years", source="002:5135-5137 (<25); 002:4971-4973 (<26)", lo=18.0, hi=40.0)
@@ -204,11 +205,11 @@ class Shocks:
         unit="factor", source="004:2359-2373; size: assumption", lo=1.0, hi=50.0)
     debt_steady_income_factor: float = param(
         0.3, "Multiplier on debt shocks on disability benefit or early pension (a steady, predictable income).",
-        unit="factor", source="SSB: social assistance lowest at 60-66 (11-12 per 1,000); size: assumption",
+        unit="factor", source="SSB sosialhjelp: social assistance lowest at 60-66 (11-12 per 1,000); size: assumption",
         lo=0.0, hi=50.0)
     debt_savings_per_year: float = param(
         0.04, "Debt and income shocks fall by this rate per year of age (savings and assets buffer them).",
-        unit="per year", source="SSB: social assistance falls with age from 20-24 to 60-66; size: assumption", lo=0.0, hi=0.5)
+        unit="per year", source="SSB sosialhjelp: social assistance falls with age from 20-24 to 60-66; size: assumption", lo=0.0, hi=0.5)
     application_rate_factor: float = param(
         1.0, "Multiplier on debt and income shocks: a rise in social-assistance applications (the "
         "crowding-out experiment sets it above 1).", unit="factor",
@@ -228,43 +229,43 @@ class Health:
 
     short_sick_leave: float = param(
         0.008, "Weekly hazard that an employed person starts a short sick-leave spell.",
-        unit="per week", source="SSB/NAV sickness absence 6-7 % of contracted days; hazard calibrated", lo=0.0, hi=0.5)
+        unit="per week", source="SSB sykefravær: sickness absence 6-7 % of contracted days; hazard calibrated", lo=0.0, hi=0.5)
     short_sick_recovery: float = param(
         0.4, "Weekly recovery from a short sick-leave spell (mean about 2.5 weeks).", unit="per week",
         source="assumption: most sick-leave spells last a few weeks (NAV sickness statistics)", lo=0.0, hi=1.0)
     illness_at_40: float = param(
         0.15, "Yearly hazard of a long-term health problem at age 40 (sick leave if employed, else AAP).",
-        unit="per year", source="NAV 2018: AAP 4.1 % of 18-66; rate calibrated", lo=0.0, hi=1.0)
+        unit="per year", source="NAV AAP 2018: AAP 4.1 % of 18-66; rate calibrated", lo=0.0, hi=1.0)
     illness_growth: float = param(
         0.02, "Growth of the illness hazard per year of age.", unit="per year",
-        source="NAV 2017: disability 1.8 % of 18-29, 32 % of 65-67; growth calibrated", lo=0.0, hi=0.3)
+        source="NAV uføretrygd (2017): disability 1.8 % of 18-29, 32 % of 65-67; growth calibrated", lo=0.0, hi=0.3)
     illness_out_of_work_factor: float = param(
         2.0, "Illness hazard out of work relative to in work.", unit="factor",
-        source="NAV 2018: 63 % of new AAP recipients had sick pay just before (37 % came from outside work); "
+        source="NAV AAP 2018: 63 % of new AAP recipients had sick pay just before (37 % came from outside work); "
         "size calibrated", lo=0.0, hi=20.0)
     sick_recovery: float = param(0.035, "Weekly hazard of recovering from long-term sick leave.",
                                  unit="per week", source="assumption: about 1 in 6 long spells reach the one-year "
                                  "limit (NAV sickness statistics)", lo=0.0, hi=1.0)
     sick_pay_weeks: int = param(52, "Maximum weeks of sick pay, then AAP.",
-                                unit="weeks", source="Norwegian rules (one year)", lo=1, hi=520)
+                                unit="weeks", source="Folketrygdloven ch. 8 (sick pay for up to one year)", lo=1, hi=520)
     disability_at_sick_pay_end: float = param(
         0.05, "Probability of going straight to disability benefit when sick pay runs out.",
-        unit="probability", source="NAV 2017: about 1 in 10 new disability recipients come from sick pay", lo=0.0, hi=1.0)
+        unit="probability", source="NAV uføretrygd (2017): about 1 in 10 new disability recipients come from sick pay", lo=0.0, hi=1.0)
     aap_recovery: float = param(0.004, "Weekly hazard that an AAP user's work ability is restored.",
-                                unit="per week", source="NAV 2018: 46 % of AAP leavers in work six months later; "
+                                unit="per week", source="NAV AAP 2018: 46 % of AAP leavers in work six months later; "
                                 "calibrated", lo=0.0, hi=1.0)
     work_on_aap_recovery: float = param(
         0.6, "Share of those leaving AAP restored who go straight into work (the rest seek it).",
-        unit="share", source="NAV 2018 (46 % in work six months after leaving); share: assumption", lo=0.0, hi=1.0)
+        unit="share", source="NAV AAP 2018 (46 % in work six months after leaving); share: assumption", lo=0.0, hi=1.0)
     aap_weeks: int = param(156, "Maximum weeks of AAP.", unit="weeks",
-                           source="Norwegian rules (three years)", lo=1, hi=1040)
+                           source="Folketrygdloven ch. 11 (AAP for up to three years)", lo=1, hi=1040)
     disability_decision: float = param(
         0.0012, "Weekly hazard of a disability decision for an assessed AAP user aged 40 (grows with age).",
-        unit="per week", source="NAV 2018: 32 % of AAP leavers on disability benefit six months later; calibrated",
+        unit="per week", source="NAV AAP 2018: 32 % of AAP leavers on disability benefit six months later; calibrated",
         lo=0.0, hi=1.0)
     disability_age_growth: float = param(
         0.06, "Growth per year of age of the odds of disability at a decision or at the end of AAP.",
-        unit="per year", source="NAV 2017: most disability recipients are 50+; size: assumption", lo=0.0, hi=0.3)
+        unit="per year", source="NAV uføretrygd (2017): most disability recipients are 50+; size: assumption", lo=0.0, hi=0.3)
     disability_at_aap_end: float = param(
         0.35, "Probability, at age 40, of disability benefit when AAP runs out (else back to job seeking).",
         unit="probability", source="004:743-751, 004:3735-3751; share: assumption", lo=0.0, hi=1.0)
@@ -301,7 +302,7 @@ class LabourMarket:
         "highest at 20-29", lo=0.0, hi=1.0)
     unemployment_benefit_weeks: int = param(
         104, "Maximum weeks of unemployment benefit.", unit="weeks",
-        source="Norwegian rules (52 or 104 weeks)", lo=1, hi=520)
+        source="Folketrygdloven ch. 4 (52 or 104 weeks)", lo=1, hi=520)
 
 
 @dataclass(frozen=True)
@@ -315,11 +316,11 @@ class Benefits:
         0.6, "Economy level on unemployment benefit, AAP or disability benefit.", unit="score",
         source="assumption: state benefits replace about two thirds of a wage (Norwegian rules)", lo=0.0, hi=1.0)
     economy_qualification: float = param(0.45, "Economy level on the qualification programme (KVP).",
-                                         unit="score", source="Norwegian rules (KVP benefit 2G a year, above "
+                                         unit="score", source="Sosialtjenesteloven (KVP benefit 2G a year, above "
                                          "social assistance); level: assumption", lo=0.0, hi=1.0)
     economy_social_assistance: float = param(
         0.3, "Economy level social assistance lifts a recipient to: a minimum, still below the loss threshold.",
-        unit="score", source="SSB: social assistance as main income for about 4 in 10 recipients; level: assumption",
+        unit="score", source="SSB sosialhjelp: social assistance as main income for about 4 in 10 recipients; level: assumption",
         lo=0.0, hi=1.0)
     economy_partner_income: float = param(
         0.5, "Economy level a partner's earnings give someone with little income of their own.", unit="score",
@@ -348,7 +349,7 @@ class Benefits:
                                          source="assumption: national guideline rates for a single adult plus housing",
                                          lo=0.0, hi=1e6)
     nok_qualification_programme: float = param(4_800.0, "KVP benefit per week (2G a year).", unit="NOK/week",
-                                               source="Norwegian rules (2G a year)", lo=0.0, hi=1e6)
+                                               source="Sosialtjenesteloven (KVP benefit 2G a year)", lo=0.0, hi=1e6)
     nok_disability_benefit: float = param(5_800.0, "Disability benefit per week.", unit="NOK/week",
                                           source="assumption: 66 % of earlier income (Norwegian rules)", lo=0.0, hi=1e6)
     nok_staff_hour: float = param(650.0, "Cost of one caseworker hour, overheads included.", unit="NOK/hour",
@@ -360,7 +361,7 @@ class Caseworkers:
     """Caseworkers' time and competence, common to every unit."""
 
     hours_per_week: float = param(37.5, "Contract hours per week.", unit="hours",
-                                  source="Norwegian rules (full-time week)", lo=1.0, hi=80.0)
+                                  source="assumption: the full-time week of 37.5 hours in collective agreements", lo=1.0, hi=80.0)
     absence_share: float = param(
         0.17, "Share of contract hours not at work: five weeks' holiday, public holidays and staff sick leave.",
         unit="share", source="Norwegian rules (25 working days' holiday, about 10 % of the year); staff sick leave "
@@ -450,7 +451,7 @@ class Office:
         source="004:1365-1385 (assessments under NAV Act §14a); hours: assumption", lo=0.0, hi=40.0)
     dialogue_meeting_hours: float = param(
         2.0, "Hours for the dialogue meeting NAV holds with a worker on long sick leave (by week 26).",
-        unit="hours", source="Norwegian rules (dialogue meeting 2 within 26 weeks); hours: assumption", lo=0.0, hi=40.0)
+        unit="hours", source="Folketrygdloven ch. 8 (dialogue meeting 2 within 26 weeks); hours: assumption: a prepared meeting with notes", lo=0.0, hi=40.0)
     priority_rule: str = param(
         "need_based", "Which due users get follow-up first: need_based (most marginalised first), "
         "date_order (longest waiting first), creaming (closest to work first).",
@@ -509,20 +510,20 @@ class FollowUp:
     job_search_boost: float = param(
         0.1, "Relative rise in a jobseeker's job-finding hazard in the weeks after a work session "
         "(job-search help acts soon, and a little).", unit="share",
-        source="Card, Kluve & Weber 2018 (job-search assistance: small short-run effects); size: assumption",
+        source="Card et al. 2018 (job-search assistance: small short-run effects); size: assumption",
         lo=0.0, hi=5.0)
     job_search_help_weeks: int = param(8, "Weeks a session's job-search help lasts.", unit="weeks",
                                        source="assumption: until the next routine contact", lo=0, hi=104)
     graded_return_boost: float = param(
         0.05, "Relative rise in recovery from long sick leave or AAP in the weeks after activation "
         "(a session or dialogue meeting).", unit="share",
-        source="Card, Kluve & Weber 2018 (small effects); size: assumption", lo=0.0, hi=5.0)
+        source="Card et al. 2018 (small effects); size: assumption", lo=0.0, hi=5.0)
     graded_return_weeks: int = param(8, "Weeks activation and graded return keep working after a session.",
                                      unit="weeks", source="assumption: until the next routine contact", lo=0, hi=104)
     work_effect: float = param(
         0.01, "Gain in the work arena per session-hour at full competence and continuity, nothing lost, "
         "scaled by the distance from work (1 - work arena): human capital that builds over years.",
-        unit="score per hour", source="Card, Kluve & Weber 2018 (larger effects after 2-3 years, larger for the "
+        unit="score per hour", source="Card et al. 2018 (larger effects after 2-3 years, larger for the "
         "long-term unemployed); size calibrated to the no-follow-up experiment", lo=0.0, hi=1.0)
     housing_effect: float = param(0.04, "Gain in the housing arena per housing/social session-hour.",
                                   unit="score per hour", source="002:3427-3435 (direction); size: assumption", lo=0.0, hi=1.0)
@@ -546,7 +547,7 @@ class FollowUp:
         "is enrolled in the qualification programme (KVP).", unit="probability",
         source="004:3542-3548; rate: assumption", lo=0.0, hi=1.0)
     qualification_weeks: int = param(52, "Length of the qualification programme.", unit="weeks",
-                                     source="Norwegian rules (one year, may be extended)", lo=1, hi=208)
+                                     source="Sosialtjenesteloven (one year, may be extended)", lo=1, hi=208)
 
 
 @dataclass(frozen=True)
@@ -884,7 +885,7 @@ def reference_markdown() -> str:
     """The scenario reference page: every key with default, unit, allowed values and source."""
     lines = ["# Scenario reference", "",
              "Generated from `simulation/scenario.py` by `python -m simulation.scenario`; do not edit by hand.",
-             "Sources are `seed:line` into `../shared/seeds/` (see docs/sources.md), a named statistic,",
+             "Sources are `seed:line` against docs/references.md (see docs/sources.md), a named statistic,",
              "or `assumption` (listed in docs/calibration.md).", ""]
     groups = [("", Scenario, [f for f in dataclasses.fields(Scenario) if f.name in ("name", "description")])]
     groups += [(name, cls, dataclasses.fields(cls)) for name, cls in _sections()]
@@ -926,7 +927,7 @@ def template_toml() -> str:
            "# Full reference: docs/scenario-reference.md", "",
            'name = "base"', f"description = {_toml_value(Scenario().description)}", ""]
     for name, cls in _sections():
-        out.append(f"[{name}]  # {(cls.__doc__ or '').strip()}")
+        out.append(f"[{name}]  # {' '.join((cls.__doc__ or '').split())}")
         for f in dataclasses.fields(cls):
             if f.name == "units":
                 continue
