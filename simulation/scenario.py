@@ -411,14 +411,14 @@ class Caseworkers:
         source="SSB sykefravær (about 6 % in public administration); hazard: assumption (spells of about four weeks)",
         lo=0.0, hi=1.0)
     sick_leave_weeks: float = param(4.0, "Mean length of a caseworker's sick-leave spell.", unit="weeks",
-                                    source="assumption: a month", lo=1.0, hi=52.0)
+                                    source="assumption: a spell of about a month, as most sick-leave spells are short", lo=1.0, hi=52.0)
     strain_sick_leave_factor: float = param(
         4.0, "Sick-leave hazard rises by this factor per unit of strain (strain 0.5 triples it).",
         unit="factor", source="002:8304-8306 (17-18 % sick leave in strained units); size calibrated to it "
         "(docs/calibration.md)", lo=0.0, hi=100.0)
     strain_weeks: float = param(
         13.0, "Weeks over which strain builds up and wears off (moving average of overload).", unit="weeks",
-        source="assumption: a quarter", lo=1.0, hi=520.0)
+        source="assumption: overload wears on people over about a quarter", lo=1.0, hi=520.0)
     turnover_per_year: float = param(
         0.08, "Yearly probability that an unstrained caseworker leaves the office.", unit="per year",
         source="assumption: a public-sector turnover of about 8 % a year", lo=0.0, hi=1.0)
