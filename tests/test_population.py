@@ -242,3 +242,13 @@ def test_the_district_keeps_its_size_from_a_wrong_initial_age_structure():
         pop.step(c, s, rng, w, free_slots)
         sizes.append(int(c.alive.sum()))
     assert abs(np.mean(sizes[-52:]) / n - 1.0) < 0.05, sizes[::52]
+
+
+def test_sick_leave_keeps_social_assistance_as_a_top_up_until_the_office_decides():
+    # someone who found work while on assistance keeps it until the next decision, sick or not
+    s = ms.Scenario().replace(**{**QUIET, "health.short_sick_leave": 0.5, "health.short_sick_recovery": 0.0})
+    c = cohort(1000, benefit=Benefit.SOCIAL_ASSISTANCE)
+    week(c, s, np.random.default_rng(14))
+    sick = c.benefit == Benefit.SICK_PAY
+    assert 400 < sick.sum() < 600 and (c.benefit[~sick] == Benefit.SOCIAL_ASSISTANCE).all()
+    assert c.on_social_assistance().all()
