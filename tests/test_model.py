@@ -19,7 +19,7 @@ def test_same_seed_same_results_different_seed_different_results(organisations):
     a, b, c = ms.run(s, seed=5), ms.run(s, seed=5), ms.run(s, seed=6)
     pd.testing.assert_frame_equal(a.timeseries, b.timeseries)
     assert a.summary == b.summary or all(
-        (x == y) or (np.isnan(x) and np.isnan(y)) for x, y in zip(a.summary.values(), b.summary.values()))
+        (x == y) or (np.isnan(x) and np.isnan(y)) for x, y in zip(a.summary.values(), b.summary.values(), strict=True))
     assert not a.timeseries.equals(c.timeseries)
 
 
