@@ -116,7 +116,6 @@ def test_the_rules_accept_and_refuse_what_they_say():
     assert "no document 009" in source_problem("009" + ":12")
 
 
-@pytest.mark.skip(reason="enabled by the lead once the schema carries sources (gaps listed for the lead)")
 def test_every_number_in_the_schema_has_a_source():
     assert NUMBERS, "the schema walk found no parameters"
     gaps = [f"{name}: {source!r}: {problem}" for name, source in NUMBERS

@@ -19,6 +19,7 @@ hours (crowding_out.py), what the done items change (sessions.py), and the censu
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,10 +28,10 @@ from ..population import Citizens, WeekEvents
 from ..scenario import Scenario
 from ..vocabulary import TASKS, Activity, Arena, Benefit, NeedLevel, Task, by_member
 from . import census, handoffs, sessions
-from .crowding_out import allocate
+from .crowding_out import allocate, cover
 from .staff import Staff
 from .state import FOLLOW_UP_TASKS, RELEASE_REASONS, OfficeWeek, UserState
-from .work import KIND_ACTIVITY, SICK_LEAVE_FOLLOW_UP_WEEKS, WorkItems, WorkKind, week_items
+from .work import KIND_ACTIVITY, KIND_TASK, SICK_LEAVE_FOLLOW_UP_WEEKS, WorkItems, WorkKind, week_items
 
 #: tasks a user can be released from when the need ends (intake ends at intake)
 RELEASABLE = (Task.ECONOMIC, Task.WORK, Task.HOUSING_SOCIAL)
@@ -52,25 +53,61 @@ class Office:
     """Caseworkers (``staff``) plus what the office knows of every citizen (``users``)."""
 
     def __init__(self, s: Scenario, capacity: int, rng: np.random.Generator):
-        self.s = s
         self.staff = Staff(s, rng)
+        self._set_units(s)
+        self.transition: tuple[int, int, float] | None = None    # (start week, weeks, loss) of a reorganisation
+        fu = s.follow_up
+        self.interval_by_need = by_member(NeedLevel, {
+            NeedLevel.NOT_ASSESSED: fu.interval_standard_weeks, NeedLevel.STANDARD: fu.interval_standard_weeks,
+            NeedLevel.SITUATIONAL: fu.interval_situational_weeks, NeedLevel.SPECIAL: fu.interval_special_weeks,
+            NeedLevel.PERMANENT: 10**6}, dtype=np.int64)
+        self.users = UserState.empty(capacity)
+        self.week: OfficeWeek | None = None
+        # slots that could need the office this week, in order: every user, applicant and benefit
+        # holder is among them (set by ``step``; indicators read the office's state through it)
+        self.known = np.zeros(0, dtype=np.int64)
+
+    def _set_units(self, s: Scenario) -> None:
+        """The unit tables of the organisation in force (``s.office``)."""
+        self.s = s
         units = s.office.units
         self.unit_size = np.array([u.staff for u in units], dtype=np.int64)
         self.unit_cap = np.array([u.caseload_cap for u in units], dtype=np.int64)
         # (units + 1, tasks): the spare last row is "no unit" (-1), which does nothing
         self.unit_does = np.array([[t in u.tasks for t in TASKS] for u in units] + [[False] * len(TASKS)])
         self.unit_interval = np.array([u.follow_up_interval_weeks for u in units], dtype=np.int64)
-        fu = s.follow_up
-        self.interval_by_need = by_member(NeedLevel, {
-            NeedLevel.NOT_ASSESSED: fu.interval_standard_weeks, NeedLevel.STANDARD: fu.interval_standard_weeks,
-            NeedLevel.SITUATIONAL: fu.interval_situational_weeks, NeedLevel.SPECIAL: fu.interval_special_weeks,
-            NeedLevel.PERMANENT: 10**6}, dtype=np.int64)
         self.unit_of_cw = np.append(self.staff.unit, -1)   # a spare last entry: "no caseworker" (-1) is "no unit"
-        self.users = UserState.empty(capacity)
-        self.week: OfficeWeek | None = None
-        # slots that could need the office this week, in order: every user, applicant and benefit
-        # holder is among them (set by ``step``; indicators read the office's state through it)
-        self.known = np.zeros(0, dtype=np.int64)
+        self._cover_groups()
+
+    def reorganise(self, r, week: int, rng: np.random.Generator) -> int:
+        """Switch to the units of reorganisation ``r``: staff are reassigned to the new posts in
+        order (keeping their experience of each task; extra posts get newcomers, missing posts
+        lose their holders), every user's caseworkers are released (the relationships are broken:
+        the next caseworker reads the case, the user retells it, and the case is in transit for
+        the hand-off delay), and a transition of lower productivity begins. Returns the number of
+        (user, task) relationships broken."""
+        o = self.s.office
+        new_office = dataclasses.replace(o, units=r.units, leader_model=r.leader_model or o.leader_model)
+        s = dataclasses.replace(self.s, office=new_office)
+        old, new = self.staff, Staff(s, rng)
+        keep = min(len(old), len(new))
+        for name in ("experience", "strain", "sick_until", "vacant_until", "social_worker"):
+            getattr(new, name)[:keep] = getattr(old, name)[:keep]
+        new.experience[keep:] = 0.0           # extra posts are filled by newcomers
+        self.staff = new
+        self._set_units(s)
+        us = self.users
+        held = us.cw[1:] >= 0
+        broken = int(held.sum())
+        users = np.flatnonzero(held.any(axis=0))
+        for row, task in enumerate(FOLLOW_UP_TASKS):
+            had = users[us.cw[task, users] >= 0]
+            us.reassess[row, had] = True
+            us.sessions_same[row, had] = 0
+        us.cw[:, users] = -1
+        us.blocked_until[users] = np.maximum(us.blocked_until[users], week + o.handoff_delay_weeks)
+        self.transition = (week, r.transition_weeks, r.productivity_loss)
+        return broken
 
     def grow(self, extra: int) -> None:
         self.users.grow(extra)
@@ -82,6 +119,7 @@ class Office:
         self.depart(events.left, wk)
         us.sessions_week[self.known] = 0
         us.hours_week[self.known] = 0.0
+        self.staff_week(week, rng, pool=self.known)
         pool = self.pool(c)
         self.known = pool
         need = self.needs(c, pool, week)
@@ -92,8 +130,13 @@ class Office:
         coord = self.assign_all(c, pool, need, due, lost, week, rng, wk)
         items, ratio = week_items(self, c, week, pool, need.work, need.housing_social, coord)
         budget = self.staff.budget
-        wk.pressure = float(np.sum(items.hours[items.klass <= 2]) / budget.sum())
+        wk.pressure = float(np.sum(items.hours[items.klass <= 2]) / max(budget.sum(), 1e-9))
         done = allocate(items.cw, items.klass, items.key, items.hours, budget)
+        doer = cover(items.cw, items.klass, items.key, items.hours, done, budget, self.cover_group,
+                     self.helps_group, self.s.office.cover_share)
+        wk.covered = int(np.count_nonzero((doer >= 0) & ~done))
+        done = doer >= 0
+        items.cw = np.where(done, doer, items.cw)
         self.book_hours(items, done, wk)
         self.apply(c, items, done, ratio, week, lost, rng, wk)
         census.follow_up_census(self, c, pool, need.work | need.housing_social, items, done, wk)
@@ -178,6 +221,39 @@ class Office:
                                          c, lost, week, rng, wk))
         return np.concatenate(coord)
 
+    def staff_week(self, week: int, rng: np.random.Generator, pool: np.ndarray) -> None:
+        """Strain, sick leave and turnover; a newcomer in a post has no relationship with its
+        users, who must retell their case; the week's hours."""
+        staff, us = self.staff, self.users
+        staff.wear(week, rng)
+        if staff.leavers:
+            for row, task in enumerate(FOLLOW_UP_TASKS):
+                cw = us.cw[task, pool]
+                mine = pool[(cw >= 0) & staff.left[np.maximum(cw, 0)]]
+                us.sessions_same[row, mine] = 0
+                us.reassess[row, mine] = True
+        if self.transition is not None:          # a reorganisation's productivity loss fades linearly
+            start, weeks, loss = self.transition
+            done = (week - start) / weeks if weeks else 1.0
+            staff.productivity = 1.0 - loss * (1.0 - done) if done < 1.0 else 1.0
+        staff.week_budget(week)
+
+    def _cover_groups(self) -> None:
+        """Who may cover whose backlog: within a line in a two-leader office (state and municipal
+        staff do not take each other's tasks), anyone in a one-leader office (002:6050-6054)."""
+        lines = ("joint", "state", "municipal")
+        unit_line = np.array([lines.index(u.line) for u in self.s.office.units])
+        if self.s.office.leader_model == "one_leader":
+            self.cover_group = np.zeros(len(self.staff), dtype=np.int64)
+            self.helps_group = np.ones((len(self.staff), 1), dtype=bool)
+            return
+        self.cover_group = unit_line[self.staff.unit].astype(np.int64)
+        helps = np.zeros((len(self.staff), len(lines)), dtype=bool)
+        helps[np.arange(len(self.staff)), self.cover_group] = True
+        helps[:, 0] = True                   # a joint unit's backlog may be covered from either line
+        helps[self.cover_group == 0, :] = True   # and its staff may cover either line
+        self.helps_group = helps
+
     # ------------------------------------------------------------------------------------
     def depart(self, left: np.ndarray, wk: OfficeWeek) -> None:
         """Citizens who moved away, died or aged out leave every caseload; their slots are reset."""
@@ -221,8 +297,12 @@ class Office:
         act = KIND_ACTIVITY[items.kind[done]]
         np.add.at(hba, (items.cw[done], act), items.hours[done] * (1.0 - doc))
         hba[:, Activity.DOCUMENTATION] = np.bincount(items.cw[done], weights=items.hours[done], minlength=n) * doc
+        hba[:, Activity.SWITCHING] = staff.switch_hours
         hba[:, Activity.DUTIES] = staff.duty_hours
         hba[:, Activity.ABSENCE] = staff.absent_hours
+        task_hours = np.zeros((n, len(TASKS) + 1))
+        np.add.at(task_hours, (items.cw[done], KIND_TASK[items.kind[done]]), items.hours[done])
+        staff.learn(task_hours[:, :len(TASKS)])
         hba[:, Activity.IDLE] = np.maximum(staff.contract_hours - hba.sum(axis=1), 0.0)
         staff.hours_by_activity = hba
         wk.hours = hba.sum(axis=0)
