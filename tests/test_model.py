@@ -118,7 +118,7 @@ def test_social_assistance_runs_until_the_next_decision_after_a_job_is_found(org
     decided = 0
     while m.running and m.week <= renewal.max():
         m.step()
-        same = (c.person_id[chosen] == person[found]) & c.employed[chosen]
+        same = c.alive[chosen] & (c.person_id[chosen] == person[found]) & c.employed[chosen]
         before = same & (m.week <= renewal)                  # the week just simulated came before the renewal
         assert c.on_social_assistance()[chosen[before]].all(), "assistance stops only at a decision"
         after = same & (us.next_renewal[chosen] > renewal)   # the renewal decision has been made
