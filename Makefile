@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/scaling.py
 
 docs: $(STAMP)
+	$(BIN)/python -c "import simulation.indicators as i; i.update_docs('docs/indicators.md')"
 	$(BIN)/python -c "import simulation.scenario as s, pathlib; pathlib.Path('docs/scenario-reference.md').write_text(s.reference_markdown()); pathlib.Path('scenarios/base.toml').write_text(s.template_toml())"
 
 clean:

@@ -12,25 +12,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, indicators
 from .scenario import ScenarioError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
-HEADLINE = [
-    ("mean_position", "mean position on the axis (last year)", "{:.3f}"),
-    ("share_2plus_lost", "share with 2+ arenas lost (last year)", "{:.2%}"),
-    ("employment_rate", "employment rate (last year)", "{:.1%}"),
-    ("sa_recipient_share", "social-assistance recipients, share of adults", "{:.2%}"),
-    ("sa_months_per_recipient", "months on social assistance per recipient-year", "{:.2f}"),
-    ("unemployment_exit_6_months", "unemployment spells ended within 6 months", "{:.1%}"),
-    ("time_share_follow_up", "caseworker time on follow-up", "{:.1%}"),
-    ("first_follow_up_wait_weeks", "weeks from intake to first follow-up", "{:.1f}"),
-    ("handoffs_per_user", "hand-offs per user", "{:.2f}"),
-    ("contact_points_per_user", "contact points per user", "{:.2f}"),
-    ("creaming_index", "creaming index (+: hours go to the most included)", "{:+.2f}"),
-]
+HEADLINE = indicators.cli_headline()     # (key, label, format) from the indicator catalogue
 
 
 BAR_DELAY_S = 0.5   # progress bars wait this long, so a command refused at once prints no empty bar
@@ -294,10 +282,11 @@ def cmd_compare(args) -> int:
         loaded = compare.load_comparison(folder)
         s = loaded.summary
         print(f"compared {', '.join(plan.names)}: {plan.replications} replications each, {_processes(jobs)}")
+        from .report import fmt, staffing_note
+        print("\n".join(staffing_note(plan.scenarios)))     # staff per 1,000 adults, and a warning if they differ
         for metric in ("share_2plus_lost", "handoffs_per_user", "first_follow_up_wait_weeks", "creaming_index"):
-            from .report import fmt
             cells = [f"{n} {fmt(metric, s[(s.scenario == n) & (s.metric == metric)]['mean'].iloc[0])}" for n in plan.names]
-            print(f"  {metric:<28} " + " | ".join(cells))
+            print(f"  {indicators.label(metric):<44} " + " | ".join(cells))
         print(f"report: {folder / 'report.md'} (and report.html)")
     return 0
 

@@ -1,0 +1,352 @@
+"""The indicator catalogue: one entry per summary indicator, read by everything that shows one.
+
+Each entry says what an indicator of the run summary (``simulation.metrics.summarise``) is in
+plain words: its label, unit, how to format it, which direction is better (if any), the window
+it is computed over, and the smallest difference that matters in practice, with the reason for
+that threshold. The CLI, the comparison report, its figures, sweeps, sensitivity and the
+dashboard take labels and formats from here; there is no second label table.
+
+Adding an indicator to ``metrics.summarise`` means adding one :func:`_entry` call below:
+``tests/test_indicators.py`` fails for any summary key without an entry (and for any entry the
+summary no longer has). Families whose names depend on the scenario (``caseload_<unit>``) are
+one entry whose name ends in ``_*``.
+
+Thresholds (``min_difference``) are judgements, not statistics: each one is marked
+"assumption" with its reason. A difference smaller than the threshold is reported as "no
+practical difference" even when its interval excludes zero (docs/indicators.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+#: windows an indicator can be computed over
+RECORDED = "recorded period"          # every recorded week (the summary's one window)
+LAST_YEAR = "last recorded year"      # the last 52 recorded weeks (names say "last_year")
+START = "start of recording"          # a snapshot at week 0
+END = "end of recording"              # a snapshot at the last recorded week
+WINDOWS = (RECORDED, LAST_YEAR, START, END)
+
+#: topics, in the order the report shows them
+TOPICS = {"people": "People on the margin", "office": "How the office works", "cost": "Cost",
+          "run": "The run itself"}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One summary indicator as people read it."""
+
+    name: str                        # the summary key (a family ends in ``_*``)
+    label: str                       # plain words, lower case, no unit
+    unit: str                        # "share" (a fraction, shown in %), "weeks", "persons", "NOK", ...
+    fmt: str                         # format of one value, e.g. "{:.1%}"
+    better: str | None               # "higher", "lower" or None (no direction is better)
+    window: str                      # one of WINDOWS
+    topic: str                       # a key of TOPICS
+    min_difference: float | None     # smallest difference that matters in practice (None: not compared)
+    relative: bool                   # min_difference is a fraction of the baseline's value, not an amount
+    reason: str                      # why that threshold
+    headline: bool = False           # shown in the report's table and considered for its "In brief"
+    note: str = ""                   # what a reader new to the model needs to read the number
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit == "share"
+
+    def threshold(self, baseline: float, other: float = math.nan) -> float:
+        """The smallest difference that matters against ``baseline`` (in the indicator's own units);
+        a relative threshold against a baseline of zero is taken relative to ``other``."""
+        if self.min_difference is None:
+            return math.nan
+        if not self.relative:
+            return self.min_difference
+        ref = abs(baseline) if baseline else abs(other)
+        return self.min_difference * ref
+
+    def threshold_text(self) -> str:
+        """The threshold in words: "0.5 percentage points", "10 % of the baseline", "1 week"."""
+        if self.min_difference is None:
+            return "not set"
+        if self.relative:
+            return f"{self.min_difference:.0%} of the baseline value"
+        if self.is_share:
+            return f"{self.min_difference * 100:g} pp"
+        return f"{self.min_difference:g} {self.unit}"
+
+    def axis(self) -> tuple[float, str]:
+        """How figures show it: a scale factor and an axis label in the table's units."""
+        if self.is_share:
+            return 100.0, f"{self.label} (%)"
+        return 1.0, f"{self.label} ({self.unit})" if self.unit else self.label
+
+
+CATALOGUE: dict[str, Indicator] = {}
+
+
+def _entry(name, label, unit, fmt, better, *, window=RECORDED, topic="people", min_difference=None,
+           relative=False, reason="", headline=False, note="") -> None:
+    CATALOGUE[name] = Indicator(name, label, unit, fmt, better, window, topic, min_difference, relative,
+                                reason, headline, note)
+
+
+# ---- reasons shared by several thresholds (each an assumption, stated once) ----
+_RARE = ("assumption: a change of a tenth in a rare state is what a district office would notice in its "
+         "caseload; smaller changes are within the year-to-year swing of local statistics")
+_SHARE_OF_ADULTS = ("assumption: half a percentage point of adults (100 people in a district of 20,000) is "
+                    "about the smallest change municipal statistics show from one year to the next")
+_RECIPIENT_SHARE = ("assumption: 2 percentage points of recipients is about the precision of the SSB "
+                    "distribution of months on assistance for one municipality")
+_TIME = ("assumption: 2 percentage points of contract hours is about 45 minutes a caseworker a week, the "
+         "smallest change a team leader would plan around")
+_FLOW = ("assumption: 5 % more or fewer people a year is a change an office would see in its own "
+         "figures; smaller changes drown in yearly variation")
+_COST = "assumption: budgets are planned to a few per cent; 5 % is a change a budget would register"
+_META = "describes the run, not an outcome"
+
+# ---- the run itself ----
+_entry("weeks", "recorded weeks", "weeks", "{:.0f}", None, topic="run", reason=_META)
+_entry("citizens_start", "adults at the start", "persons", "{:,.0f}", None, window=START, topic="run", reason=_META)
+_entry("citizens_end", "adults at the end", "persons", "{:,.0f}", None, window=END, topic="run", reason=_META)
+_entry("inflow", "adults who moved in or turned 18", "persons", "{:,.0f}", None, topic="run", reason=_META)
+_entry("outflow", "adults who moved away or retired", "persons", "{:,.0f}", None, topic="run", reason=_META)
+
+# ---- people on the margin ----
+_entry("mean_position", "mean position on the inclusion-exclusion axis, last year",
+       "position", "{:.3f}", "higher", window=LAST_YEAR, min_difference=0.005, headline=True,
+       note="the mean of the four arena scores: 0 = outside every arena, 1 = fully inside all four",
+       reason="assumption: half a hundredth of the axis is about one adult in 50 losing or regaining a whole "
+              "arena; smaller shifts are invisible to anyone working with the people concerned")
+_entry("share_0_lost", "adults in all four arenas, last year", "share", "{:.1%}", "higher", window=LAST_YEAR,
+       min_difference=0.005, reason=_SHARE_OF_ADULTS)
+_entry("share_2plus_lost", "adults outside 2 or more arenas, last year", "share", "{:.2%}", "lower",
+       window=LAST_YEAR, min_difference=0.10, relative=True, reason=_RARE, headline=True)
+_entry("share_3plus_lost", "adults outside 3 or more arenas, last year", "share", "{:.2%}", "lower",
+       window=LAST_YEAR, min_difference=0.10, relative=True, reason=_RARE, headline=True)
+for _arena in ("work", "activity", "housing", "economy"):
+    _entry(f"excluded_{_arena}", f"adults outside the {_arena} arena, last year", "share", "{:.2%}", "lower",
+           window=LAST_YEAR, min_difference=0.10, relative=True, reason=_RARE)
+_entry("employment_rate", "adults in work, last year", "share", "{:.1%}", "higher", window=LAST_YEAR,
+       min_difference=0.005, reason=_SHARE_OF_ADULTS, headline=True)
+_entry("jobseeker_share", "adults seeking work, last year", "share", "{:.2%}", "lower", window=LAST_YEAR,
+       min_difference=0.10, relative=True, reason=_RARE)
+_entry("sa_recipient_share", "adults on social assistance", "share", "{:.2%}", "lower",
+       min_difference=0.10, relative=True, reason=_RARE, headline=True)
+_entry("sa_months_per_recipient", "months on social assistance per recipient and year", "months", "{:.2f}",
+       "lower", min_difference=0.25, headline=True,
+       reason="assumption: a week of assistance per recipient-year; shorter differences are within the "
+              "4-week decision period (003:1004-1008)")
+_entry("sa_share_1_month", "recipients with assistance in only 1 month of a year", "share", "{:.1%}", None,
+       min_difference=0.02, reason=_RECIPIENT_SHARE)
+_entry("sa_share_upto_2_months", "recipients with assistance in at most 2 months of a year", "share", "{:.1%}",
+       None, min_difference=0.02, reason=_RECIPIENT_SHARE)
+_entry("sa_share_6plus_months", "recipients with assistance in 6 or more months of a year", "share", "{:.1%}",
+       "lower", min_difference=0.02, reason=_RECIPIENT_SHARE, headline=True)
+_entry("sa_share_8plus_months", "recipients with assistance in 8 or more months of a year", "share", "{:.1%}",
+       "lower", min_difference=0.02, reason=_RECIPIENT_SHARE)
+_entry("sa_share_12_months", "recipients with assistance in all 12 months of a year", "share", "{:.1%}",
+       "lower", min_difference=0.02, reason=_RECIPIENT_SHARE)
+_entry("unemployment_exit_1_month", "unemployment spells ended within 1 month", "share", "{:.1%}", "higher",
+       min_difference=0.02, reason="assumption: 2 percentage points of spells, about the precision of the "
+                                   "NAV/SSB exit rates the model is calibrated to (docs/calibration.md)")
+_entry("unemployment_exit_6_months", "unemployment spells ended within 6 months", "share", "{:.1%}", "higher",
+       min_difference=0.02, headline=True,
+       reason="assumption: 2 percentage points of spells, about the precision of the NAV/SSB exit rates "
+              "the model is calibrated to (docs/calibration.md)")
+_entry("unemployment_spells", "unemployment spells started", "spells", "{:,.0f}", None,
+       min_difference=0.05, relative=True, reason=_FLOW)
+_entry("jobs_found_per_1000_per_year", "jobs found per 1,000 adults a year", "per 1,000 a year", "{:.1f}",
+       "higher", min_difference=0.05, relative=True, reason=_FLOW)
+_entry("to_disability_per_1000_per_year", "new disability benefits per 1,000 adults a year", "per 1,000 a year",
+       "{:.2f}", "lower", min_difference=0.10, relative=True, reason=_RARE, headline=True)
+_entry("users_share", "adults who are office users", "share", "{:.2%}", None,
+       min_difference=0.10, relative=True, reason=_RARE)
+_entry("user_exits_to_work_per_year", "office users leaving for work, per year", "persons a year", "{:,.0f}",
+       "higher", min_difference=0.05, relative=True, reason=_FLOW, headline=True)
+_entry("user_exits_to_disability_per_year", "office users leaving for disability benefit, per year",
+       "persons a year", "{:,.1f}", "lower", min_difference=0.10, relative=True, reason=_RARE)
+
+# ---- how the office works ----
+for _activity, _better, _head in (("intake", None, False), ("decisions", None, True),
+                                  ("coordination", "lower", False), ("follow_up", "higher", True),
+                                  ("duties", None, False), ("idle", None, False)):
+    _words = {"follow_up": "follow-up", "idle": "nothing (idle)", "coordination": "coordinating hand-offs"}
+    _entry(f"time_share_{_activity}", f"caseworker time on {_words.get(_activity, _activity)}", "share",
+           "{:.1%}", _better, topic="office", min_difference=0.02, reason=_TIME, headline=_head)
+_entry("pressure", "time pressure", "ratio", "{:.2f}", "lower", topic="office", min_difference=0.05,
+       note="hours of work asked of the office ÷ hours it has after duties; above 1 the office cannot do it all",
+       reason="assumption: 5 % more work than time is about two hours a week per caseworker")
+_entry("decision_wait_weeks", "weeks from application to social-assistance decision", "weeks", "{:.2f}", "lower",
+       topic="office", min_difference=0.25, headline=True,
+       reason="assumption: about one working day; applicants wait in days, and the deadline is 4 weeks "
+              "(003:984-990)")
+_entry("overdue_applications", "applications past the decision deadline (weekly mean)", "applications",
+       "{:.1f}", "lower", topic="office", min_difference=1.0,
+       reason="assumption: one application more or less in the weekly backlog")
+_entry("overdue_renewals", "renewals past the deadline (weekly mean)", "renewals", "{:.1f}", "lower",
+       topic="office", min_difference=1.0, reason="assumption: one renewal more or less in the weekly backlog")
+_entry("first_follow_up_wait_weeks", "weeks from intake to first follow-up", "weeks", "{:.1f}", "lower",
+       topic="office", min_difference=1.0, headline=True,
+       reason="assumption: a week of waiting is what a user notices; follow-up is planned in weeks")
+_entry("waiting_for_caseworker", "users waiting for a caseworker (weekly mean)", "persons", "{:.1f}", "lower",
+       topic="office", min_difference=0.10, relative=True, reason=_RARE)
+_entry("handoffs_per_user", "hand-offs per user", "hand-offs", "{:.2f}", "lower", topic="office",
+       min_difference=0.1, headline=True,
+       reason="assumption: one user in ten handed on once more; each hand-off risks delay and loss (002:3813-3841)")
+_entry("contact_points_per_user", "caseworkers a user meets", "caseworkers", "{:.2f}", "lower", topic="office",
+       min_difference=0.25, headline=True,
+       reason="assumption: one user in four meeting one more caseworker (003:367-369: users tell their story again)")
+_entry("lost_in_handoff_per_year", "users lost at hand-offs, per year", "persons a year", "{:.1f}", "lower",
+       topic="office", min_difference=0.10, relative=True, reason=_RARE, headline=True)
+for _q in range(1, 6):
+    _who = {1: " (most marginalised fifth)", 5: " (most included fifth)"}.get(_q, "")
+    _entry(f"follow_up_hours_per_user_week_q{_q}", f"follow-up hours per user-week, quintile {_q}{_who}",
+           "hours", "{:.3f}", None, topic="office", min_difference=0.10, relative=True, reason=_RARE)
+_entry("creaming_index", "creaming index", "index", "{:+.2f}", "lower", topic="office",
+       min_difference=0.05, headline=True,
+       note="follow-up hours per user for the most included fifth against the most marginalised fifth: "
+            "+1 = all to the most included (creaming), 0 = equal, −1 = all to the most marginalised",
+       reason="assumption: 0.05 is about a tenth more follow-up to one end of the axis than the other")
+for _group, _words in (("state", "state benefits"), ("municipal", "social assistance or KVP"),
+                       ("no_benefit", "no benefit")):
+    _entry(f"follow_up_hours_per_user_week_{_group}", f"follow-up hours per user-week, users on {_words}",
+           "hours", "{:.3f}", None, topic="office", min_difference=0.10, relative=True, reason=_RARE)
+_entry("follow_up_municipal_to_state", "follow-up for municipal against state benefit users (1 = equal)", "ratio",
+       "{:.2f}", None, topic="office", min_difference=0.1,
+       reason="assumption: a tenth more or less follow-up for one line (002:8040-8051 asks for equal follow-up)")
+_entry("caseload_*", "users per caseworker in the unit", "users", "{:.1f}", None, topic="office",
+       min_difference=0.10, relative=True, reason=_RARE)
+
+# ---- cost ----
+_entry("benefits_nok_per_citizen_year", "benefits paid per adult a year", "NOK", "{:,.0f}", None, topic="cost",
+       min_difference=0.05, relative=True, reason=_COST)
+_entry("staff_nok_per_citizen_year", "staff cost per adult a year", "NOK", "{:,.0f}", None, topic="cost",
+       min_difference=0.05, relative=True, reason=_COST)
+_entry("cost_nok_per_exit_to_work", "benefits and staff cost per user leaving for work", "NOK", "{:,.0f}", "lower",
+       topic="cost", min_difference=0.05, relative=True, reason=_COST, headline=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the catalogue
+# --------------------------------------------------------------------------------------------
+
+
+def get(name: str) -> Indicator:
+    """The entry for a summary key (a family entry for ``caseload_<unit>``); KeyError if none."""
+    if name in CATALOGUE:
+        return CATALOGUE[name]
+    for key, entry in CATALOGUE.items():
+        if key.endswith("_*") and name.startswith(key[:-1]) and len(name) > len(key) - 1:
+            suffix = name[len(key) - 1:].replace("_", " ")
+            return dataclasses.replace(entry, name=name, label=f"{entry.label} '{suffix}'")
+    raise KeyError(f"{name!r} is not in the indicator catalogue (simulation/indicators.py)")
+
+
+def known(name: str) -> bool:
+    try:
+        get(name)
+    except KeyError:
+        return False
+    return True
+
+
+def label(name: str) -> str:
+    """The plain label of a summary key (the key itself if it is not catalogued, e.g. timings)."""
+    return get(name).label if known(name) else name
+
+
+def labels(names=None) -> dict[str, str]:
+    """``{name: label}`` for ``names`` (default: every fixed entry); what the dashboard shows."""
+    names = [n for n in CATALOGUE if not n.endswith("_*")] if names is None else names
+    return {n: label(n) for n in names}
+
+
+def headline(topic: str | None = None) -> list[str]:
+    """The headline indicators (in catalogue order), optionally of one topic."""
+    return [n for n, e in CATALOGUE.items() if e.headline and (topic is None or e.topic == topic)]
+
+
+def format_value(name: str, value) -> str:
+    """One value in the indicator's format; "n/a" for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return get(name).fmt.format(value)
+
+
+def _decimals(e: Indicator, size: float) -> int:
+    """Decimals that show ``size`` to two significant digits, never fewer than the indicator's format has."""
+    spec = e.fmt.split(".")
+    base = int(spec[1][0]) if len(spec) > 1 else 0
+    size = abs(size) * (100.0 if e.is_share else 1.0)
+    if not size or math.isnan(size):
+        return base
+    return min(max(base, 1 - math.floor(math.log10(size))), 8)
+
+
+def format_difference(name: str, value: float, signed: bool = True, decimals: int | None = None) -> str:
+    """A difference in the indicator's units with an explicit sign; shares differ in percentage points."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    e = get(name)
+    decimals = _decimals(e, value) if decimals is None else decimals
+    size = abs(value) * (100.0 if e.is_share else 1.0)
+    text = f"{size:,.{decimals}f}" + (" pp" if e.is_share else "")
+    sign = ("+" if value >= 0 else "−") if signed else ""
+    return sign + text
+
+
+def format_interval(name: str, diff: float, low: float, high: float) -> str:
+    """"+1.2 pp (+0.8 pp to +1.6 pp)": a difference and its interval at one precision, enough to
+    show the interval's half-width to two significant digits."""
+    half = (high - low) / 2 if not (math.isnan(low) or math.isnan(high)) else diff
+    d = _decimals(get(name), half or diff)
+    return (f"{format_difference(name, diff, decimals=d)} "
+            f"({format_difference(name, low, decimals=d)} to {format_difference(name, high, decimals=d)})")
+
+
+def window_text(name: str, weeks: int) -> str:
+    """Which weeks an indicator covers, in words: "over the 10 recorded years (weeks 0-519)"."""
+    w = get(name).window
+    if w == LAST_YEAR:
+        first = max(0, weeks - 52)
+        return f"over the last recorded year (weeks {first}-{weeks - 1})"
+    if w == START:
+        return "at the start of recording (week 0)"
+    if w == END:
+        return f"at the end of recording (week {weeks - 1})"
+    years = weeks / 52
+    span = f"{years:.0f} recorded years" if abs(years - round(years)) < 1e-9 and years >= 1 else f"{weeks} recorded weeks"
+    return f"over the {span} (weeks 0-{weeks - 1})"
+
+
+def cli_headline() -> list[tuple[str, str, str]]:
+    """``(key, label, format)`` of the indicators ``marginsim run`` prints."""
+    return [(n, CATALOGUE[n].label, CATALOGUE[n].fmt) for n in
+            ("mean_position", "share_2plus_lost", "employment_rate", "sa_recipient_share", "sa_months_per_recipient",
+             "unemployment_exit_6_months", "time_share_follow_up", "time_share_idle", "first_follow_up_wait_weeks",
+             "handoffs_per_user", "contact_points_per_user", "creaming_index")]
+
+
+def markdown_table() -> str:
+    """The catalogue as a Markdown table (docs/indicators.md embeds it; a test keeps it current)."""
+    rows = ["| indicator | label | unit | window | better | smallest difference that matters | why |",
+            "|---|---|---|---|---|---|---|"]
+    for n, e in CATALOGUE.items():
+        text = f"{e.label} ({e.note})" if e.note else e.label
+        rows.append(f"| `{n}` | {text} | {e.unit} | {e.window} | {e.better or '—'} | "
+                    f"{e.threshold_text() if e.min_difference is not None else '—'} | {e.reason} |")
+    return "\n".join(rows)
+
+
+BEGIN, END_MARK = "<!-- catalogue: generated by `make docs` -->", "<!-- end of catalogue -->"
+
+
+def update_docs(path) -> None:
+    """Rewrite the generated table between the markers of docs/indicators.md."""
+    from pathlib import Path
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END_MARK)
+    path.write_text(f"{head}{BEGIN}\n{markdown_table()}\n{END_MARK}{tail}", encoding="utf-8")

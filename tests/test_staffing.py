@@ -1,0 +1,61 @@
+"""A smaller or larger district keeps the office in proportion: staff per adult stays the same."""
+
+import pytest
+
+import simulation as ms
+from simulation import report
+from simulation.scenario import apply_settings, share_out
+
+from conftest import ORGANISATIONS, SCENARIOS
+
+
+def _load(name, *overrides):
+    return ms.load_scenario(SCENARIOS / f"{name}.toml", list(overrides))
+
+
+@pytest.mark.parametrize("citizens", [6_500, 8_000, 12_345, 20_000, 33_333, 100_000])
+def test_set_citizens_keeps_staff_per_adult_equal_across_organisations(citizens):
+    scenarios = [_load(n, f"population.citizens={citizens}") for n in ORGANISATIONS]
+    expected = round(16 * citizens / 20_000)          # the files' 16 caseworkers for 20,000 adults
+    assert [s.total_staff for s in scenarios] == [expected] * len(scenarios)
+    assert all(s.population.citizens == citizens for s in scenarios)
+    assert all(u.staff >= 1 for s in scenarios for u in s.office.units)
+    assert len({report.staff_per_1000(s) for s in scenarios}) == 1
+    assert not any(line.startswith("warning") for line in report.staffing_note(scenarios))
+
+
+def test_scaled_shares_staff_by_largest_remainder():
+    specialist = _load("specialist")                   # reception 1, economic 3, work 8, housing/social 4
+    assert [u.staff for u in specialist.scaled(40_000).office.units] == [2, 6, 16, 8]
+    assert [u.staff for u in specialist.scaled(30_000).office.units] == [2, 4, 12, 6]   # 1.5, 4.5, 12, 6 -> 24
+    assert share_out(6, [1, 3, 8, 4]) == [1, 1, 2, 2]   # reception would round to 0: it keeps one
+    assert specialist.scaled(20_000) == specialist
+
+
+def test_every_unit_keeps_a_caseworker_so_tiny_districts_warn():
+    teams = _load("target_group_teams", "population.citizens=2000")
+    generalist = _load("generalist", "population.citizens=2000")
+    assert [u.staff for u in teams.office.units] == [1] * 5 and generalist.total_staff == 2
+    lines = report.staffing_note([generalist, teams])
+    assert lines[-1].startswith("warning: staff per 1,000 adults differ (1.00 to 2.50)")
+    assert len([line for line in lines if line.startswith("warning")]) == 1
+
+
+def test_explicit_staff_wins():
+    s = _load("generalist", "population.citizens=5000", 'office.units=[{name="g", staff=12}]')
+    assert s.total_staff == 12 and s.population.citizens == 5000
+    assert apply_settings(_load("specialist"), citizens=5000, caseworkers=16).total_staff == 16
+    assert apply_settings(_load("specialist"), citizens=10_000).total_staff == 8
+
+
+def test_the_old_behaviour_is_gone_a_small_district_no_longer_keeps_all_sixteen():
+    """The README's way to make runs smaller used to keep all 16 caseworkers (4x the staffing)."""
+    assert _load("generalist", "population.citizens=5000").total_staff == 4
+    model = ms.WelfareModel(citizens=5000, rng=1, weeks=1, warmup_weeks=0)
+    assert len(model.caseworkers) == 4
+
+
+def test_bad_population_on_the_command_line_names_the_flag():
+    with pytest.raises(ms.ScenarioError, match="out of range") as err:
+        _load("specialist", "population.citizens=3")
+    assert err.value.source.endswith("(--set)") and err.value.key == "population.citizens"
