@@ -243,9 +243,11 @@ def cmd_sensitivity(args) -> int:
         raise BadInput(f"{args.folder}: a {spec.design} sweep has no sensitivity indices; use a morris or sobol design")
     results = sw.load_sweep_results(args.folder)
     try:
-        sensitivity.write_analysis(spec, results, args.folder / "sensitivity")
+        table = sensitivity.write_analysis(spec, results, args.folder / "sensitivity")
     except ValueError as exc:
         raise BadInput(f"{args.folder}: {exc}") from None
+    for warning in table.attrs["warnings"]:     # designs too small to separate signal from noise
+        print(f"marginsim: warning: {warning}", file=sys.stderr)
     print(f"sensitivity: {args.folder / 'sensitivity' / 'sensitivity.md'}")
     return 0
 
