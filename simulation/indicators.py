@@ -298,9 +298,14 @@ def format_difference(name: str, value: float, signed: bool = True, decimals: in
 
 def format_interval(name: str, diff: float, low: float, high: float) -> str:
     """"+1.2 pp (+0.8 pp to +1.6 pp)": a difference and its interval at one precision, enough to
-    show the interval's half-width to two significant digits."""
+    show the interval's half-width to two significant digits (and an end near zero as non-zero)."""
+    e = get(name)
     half = (high - low) / 2 if not (math.isnan(low) or math.isnan(high)) else diff
-    d = _decimals(get(name), half or diff)
+    d = base = _decimals(e, half or diff)
+    scale = 100.0 if e.is_share else 1.0
+    # an end of the interval that is not zero must not print as zero (it may be what excludes zero)
+    while d < base + 3 and any(v and not math.isnan(v) and round(abs(v) * scale, d) == 0 for v in (low, high)):
+        d += 1
     return (f"{format_difference(name, diff, decimals=d)} "
             f"({format_difference(name, low, decimals=d)} to {format_difference(name, high, decimals=d)})")
 
