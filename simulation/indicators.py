@@ -325,12 +325,15 @@ def window_text(name: str, weeks: int) -> str:
     return f"over the {span} (weeks 0-{weeks - 1})"
 
 
+#: what ``marginsim run`` prints, in order (a test checks each is catalogued)
+RUN_HEADLINE = ("mean_position", "share_2plus_lost", "employment_rate", "sa_recipient_share",
+                "sa_months_per_recipient", "unemployment_exit_6_months", "time_share_follow_up", "time_share_idle",
+                "first_follow_up_wait_weeks", "handoffs_per_user", "contact_points_per_user", "creaming_index")
+
+
 def cli_headline() -> list[tuple[str, str, str]]:
     """``(key, label, format)`` of the indicators ``marginsim run`` prints."""
-    return [(n, CATALOGUE[n].label, CATALOGUE[n].fmt) for n in
-            ("mean_position", "share_2plus_lost", "employment_rate", "sa_recipient_share", "sa_months_per_recipient",
-             "unemployment_exit_6_months", "time_share_follow_up", "time_share_idle", "first_follow_up_wait_weeks",
-             "handoffs_per_user", "contact_points_per_user", "creaming_index")]
+    return [(n, CATALOGUE[n].label, CATALOGUE[n].fmt) for n in RUN_HEADLINE]
 
 
 def markdown_table() -> str:

@@ -40,6 +40,12 @@ def test_entry_is_complete(name):
     assert (e.window == indicators.LAST_YEAR) == ("last year" in e.label)
 
 
+def test_every_list_of_indicators_names_catalogued_ones():
+    from simulation import plots
+    for name in (*indicators.RUN_HEADLINE, *plots.OUTCOME_BARS, *plots.OFFICE_BARS):
+        assert name in indicators.CATALOGUE, name
+
+
 def test_family_entries_name_their_member():
     e = indicators.get("caseload_state_line")
     assert "state line" in e.label and e.name == "caseload_state_line"

@@ -59,3 +59,14 @@ def test_bad_population_on_the_command_line_names_the_flag():
     with pytest.raises(ms.ScenarioError, match="out of range") as err:
         _load("specialist", "population.citizens=3")
     assert err.value.source.endswith("(--set)") and err.value.key == "population.citizens"
+
+
+def test_compare_prints_staff_per_1000_adults_and_warns_once(tmp_path):
+    from test_cli import marginsim
+    proc = marginsim("compare", SCENARIOS / "generalist.toml", SCENARIOS / "target_group_teams.toml",
+                     "--replications", 2, "--weeks", 8, "--jobs", 1, "--set", "population.citizens=2000",
+                     "--set", "run.warmup_weeks=4", "--out", tmp_path / "cmp")
+    assert proc.returncode == 0, proc.stderr
+    assert "generalist: 2 caseworkers for 2,000 adults = 1.00 per 1,000 adults" in proc.stdout
+    assert "target_group_teams: 5 caseworkers for 2,000 adults = 2.50 per 1,000 adults" in proc.stdout
+    assert proc.stdout.count("warning: staff per 1,000 adults differ") == 1
