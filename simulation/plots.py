@@ -12,6 +12,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt   # the backend is the user's (inline in notebooks; Agg when headless)
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import StrMethodFormatter
 
 from . import indicators
 from .caseworkers import ACTIVITY_NAMES
@@ -149,6 +150,8 @@ def compare_bars(summary: pd.DataFrame, metrics: list[str]) -> plt.Figure:
         ax.axhline(0, color="black", lw=0.8)
         ax.set_xticks(x, g["scenario"], rotation=15, fontsize=8)
         ax.set_title(textwrap.fill(ylabel, 42), fontsize=9)
+        if scale * g["mean"].abs().max() >= 10_000:        # NOK: thousands separated, as in the table
+            ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     for ax in list(axes.flat)[len(metrics):]:
         ax.axis("off")
     fig.tight_layout()
