@@ -12,8 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__, indicators
+from . import indicators
 from .scenario import ScenarioError
+from .version import VersionAction
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -86,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="marginsim",
         description="Agent-based simulation of marginalisation and welfare follow-up in NAV offices.")
-    parser.add_argument("--version", action="version", version=f"marginsim {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     run = sub.add_parser("run", help="simulate one scenario with one seed and write a results folder",
@@ -219,7 +220,7 @@ def cmd_validate(args) -> int:
             bar.close()
     targets, patterns = validation.check_targets(reps), validation.check_patterns(reps)
     with staging(folder) as tmp:
-        validation.write(tmp, targets, patterns, args.replications, args.seed)
+        validation.write(tmp, targets, patterns, args.replications, args.seed, reps=reps)
         reps.to_parquet(tmp / "replications.parquet", index=False)
     if not args.quiet:
         measured = targets[targets.holds.isin(["yes", "no"])]
@@ -294,6 +295,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from .metrics import steady_state
     from . import results
     from .runner import run
     from .scenario import load_scenario
@@ -317,6 +319,9 @@ def cmd_run(args) -> int:
         print(f"{scenario.name}: {scenario.run.weeks} weeks, seed {args.seed}, "
               f"{int(result.summary['citizens_start']):,} citizens, {scenario.total_staff} caseworkers "
               f"({result.timings['simulate_s']:.1f} s)")
+        check = steady_state(result.summary, scenario.run.warmup_weeks)
+        print(f"  every indicator covers {check['window']} ({scenario.run.weeks} weeks after a "
+              f"{scenario.run.warmup_weeks}-week spin-up); steady state: {check['verdict']}")
         for key, label, fmt in HEADLINE:
             value = result.summary[key]
             # e.g. months per recipient-year need a whole recorded year, 6-month exits 26 weeks
