@@ -20,7 +20,7 @@ help:
 	@echo "make dashboard - serve the classroom dashboard (docs/dashboard.md)"
 	@echo "make notebooks - run the notebooks headless and write HTML copies to notebooks/html/"
 	@echo "make bench   - throughput and scaling benchmarks (minutes)"
-	@echo "make docs    - regenerate scenarios/base.toml and docs/scenario-reference.md"
+	@echo "make docs    - regenerate scenarios/base.toml, docs/scenario-reference.md and the table in docs/indicators.md"
 	@echo "make clean   - remove .venv and caches"
 
 venv: $(STAMP)

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass
 
 #: windows an indicator can be computed over
-RECORDED = "recorded period"          # every recorded week (the summary's one window)
-LAST_YEAR = "last recorded year"      # the last 52 recorded weeks (names say "last_year")
+RECORDED = "recorded period"          # every recorded week (the summary's one window, metrics.WINDOW)
+LAST_YEAR = "last recorded year"      # the last 52 recorded weeks (names end in "_last_year")
 START = "start of recording"          # a snapshot at week 0
 END = "end of recording"              # a snapshot at the last recorded week
 WINDOWS = (RECORDED, LAST_YEAR, START, END)
@@ -38,7 +39,7 @@ TOPICS = {"people": "People on the margin", "office": "How the office works", "c
 class Indicator:
     """One summary indicator as people read it."""
 
-    name: str                        # the summary key (a family ends in ``_*``)
+    name: str                        # the summary key (a family ends in ``_*``; its label has ``{member}``)
     label: str                       # plain words, lower case, no unit
     unit: str                        # "share" (a fraction, shown in %), "weeks", "persons", "NOK", ...
     fmt: str                         # format of one value, e.g. "{:.1%}"
@@ -113,30 +114,63 @@ _entry("inflow", "adults who moved in or turned 18", "persons", "{:,.0f}", None,
 _entry("outflow", "adults who moved away or retired", "persons", "{:,.0f}", None, topic="run", reason=_META)
 
 # ---- people on the margin ----
-_entry("mean_position", "mean position on the inclusion-exclusion axis, last year",
-       "position", "{:.3f}", "higher", window=LAST_YEAR, min_difference=0.005, headline=True,
+_entry("mean_position", "mean position on the inclusion-exclusion axis",
+       "position", "{:.3f}", "higher", min_difference=0.005, headline=True,
        note="the mean of the four arena scores: 0 = outside every arena, 1 = fully inside all four",
        reason="assumption: half a hundredth of the axis is about one adult in 50 losing or regaining a whole "
               "arena; smaller shifts are invisible to anyone working with the people concerned")
-_entry("share_0_lost", "adults in all four arenas, last year", "share", "{:.1%}", "higher", window=LAST_YEAR,
+_entry("share_0_lost", "adults in all four arenas", "share", "{:.1%}", "higher",
        min_difference=0.005, reason=_SHARE_OF_ADULTS)
-_entry("share_2plus_lost", "adults outside 2 or more arenas, last year", "share", "{:.2%}", "lower",
-       window=LAST_YEAR, min_difference=0.10, relative=True, reason=_RARE, headline=True)
-_entry("share_3plus_lost", "adults outside 3 or more arenas, last year", "share", "{:.2%}", "lower",
-       window=LAST_YEAR, min_difference=0.10, relative=True, reason=_RARE, headline=True)
+_entry("share_2plus_lost", "adults outside 2 or more arenas", "share", "{:.2%}", "lower",
+       min_difference=0.10, relative=True, reason=_RARE, headline=True)
+_entry("share_3plus_lost", "adults outside 3 or more arenas", "share", "{:.2%}", "lower",
+       min_difference=0.10, relative=True, reason=_RARE, headline=True)
 for _arena in ("work", "activity", "housing", "economy"):
-    _entry(f"excluded_{_arena}", f"adults outside the {_arena} arena, last year", "share", "{:.2%}", "lower",
-           window=LAST_YEAR, min_difference=0.10, relative=True, reason=_RARE)
-_entry("employment_rate", "adults in work, last year", "share", "{:.1%}", "higher", window=LAST_YEAR,
+    _entry(f"excluded_{_arena}", f"adults outside the {_arena} arena", "share", "{:.2%}", "lower",
+           min_difference=0.10, relative=True, reason=_RARE)
+_entry("employment_rate", "adults aged 20-66 in work", "share", "{:.1%}", "higher",
        min_difference=0.005, reason=_SHARE_OF_ADULTS, headline=True)
-_entry("jobseeker_share", "adults seeking work, last year", "share", "{:.2%}", "lower", window=LAST_YEAR,
+_entry("jobseeker_share", "adults seeking work", "share", "{:.2%}", "lower",
        min_difference=0.10, relative=True, reason=_RARE)
+_entry("employment_share_18_66", "adults aged 18-66 in work", "share", "{:.1%}", "higher",
+       min_difference=0.005, reason=_SHARE_OF_ADULTS)
+_entry("disability_share", "adults on disability benefit", "share", "{:.1%}", "lower",
+       min_difference=0.005, reason=_SHARE_OF_ADULTS, headline=True)
+_entry("aap_share", "adults on work assessment allowance (AAP)", "share", "{:.1%}", None,
+       min_difference=0.10, relative=True, headline=True,
+       reason=_RARE + "; no direction is better: fewer on AAP can mean more in work or more on disability benefit")
+_entry("sick_leave_share", "adults on sick leave", "share", "{:.1%}", None,
+       min_difference=0.10, relative=True, reason=_RARE)
+_entry("in_education_share", "adults in education", "share", "{:.1%}", None,
+       min_difference=0.10, relative=True, reason=_RARE)
+_entry("early_pension_share", "adults on early pension", "share", "{:.1%}", None,
+       min_difference=0.10, relative=True, reason=_RARE)
+_entry("sa_main_income_share", "recipients with social assistance as their main income", "share", "{:.1%}", None,
+       min_difference=0.02, reason=_RECIPIENT_SHARE)
+_entry("disability_from_aap_share", "new disability benefits that came from AAP", "share", "{:.1%}", None,
+       min_difference=0.02, reason="assumption: 2 percentage points of new disability benefits")
+_entry("disability_from_sick_pay_share", "new disability benefits that came straight from sick pay", "share",
+       "{:.1%}", None, min_difference=0.02, reason="assumption: 2 percentage points of new disability benefits")
+_entry("aap_from_sick_pay_share", "new AAP spells that came from sick pay", "share", "{:.1%}", None,
+       min_difference=0.02, reason="assumption: 2 percentage points of new AAP spells")
+_entry("aap_exits_to_disability_share", "AAP spells that ended in disability benefit", "share", "{:.1%}", "lower",
+       min_difference=0.02, reason="assumption: 2 percentage points of ended AAP spells")
+_entry("employment_*", "adults aged {member} in work (at each year's end)", "share", "{:.1%}", "higher",
+       min_difference=0.005, reason=_SHARE_OF_ADULTS)
+_entry("disability_*", "adults aged {member} on disability benefit (at each year's end)", "share", "{:.1%}",
+       "lower", min_difference=0.10, relative=True, reason=_RARE)
+_entry("aap_18_29", "adults aged 18-29 on AAP (at each year's end)", "share", "{:.1%}", None,
+       min_difference=0.10, relative=True, reason=_RARE)
+_entry("sa_per_1000_*", "adults aged {member} with social assistance in the past year, per 1,000 (at each year's end)",
+       "per 1,000", "{:.1f}", "lower", min_difference=0.10, relative=True, reason=_RARE)
 _entry("sa_recipient_share", "adults on social assistance", "share", "{:.2%}", "lower",
        min_difference=0.10, relative=True, reason=_RARE, headline=True)
 _entry("sa_months_per_recipient", "months on social assistance per recipient and year", "months", "{:.2f}",
        "lower", min_difference=0.25, headline=True,
        reason="assumption: a week of assistance per recipient-year; shorter differences are within the "
               "4-week decision period (003:1004-1008)")
+_entry("sa_recipients_per_1000_per_year", "social-assistance recipients per 1,000 adults a year", "per 1,000 a year",
+       "{:.1f}", "lower", min_difference=0.10, relative=True, reason=_RARE)
 _entry("sa_share_1_month", "recipients with assistance in only 1 month of a year", "share", "{:.1%}", None,
        min_difference=0.02, reason=_RECIPIENT_SHARE)
 _entry("sa_share_upto_2_months", "recipients with assistance in at most 2 months of a year", "share", "{:.1%}",
@@ -170,8 +204,10 @@ _entry("user_exits_to_disability_per_year", "office users leaving for disability
 # ---- how the office works ----
 for _activity, _better, _head in (("intake", None, False), ("decisions", None, True),
                                   ("coordination", "lower", False), ("follow_up", "higher", True),
-                                  ("duties", None, False), ("idle", None, False)):
-    _words = {"follow_up": "follow-up", "idle": "nothing (idle)", "coordination": "coordinating hand-offs"}
+                                  ("documentation", None, False), ("duties", None, False),
+                                  ("absence", None, False), ("idle", None, True)):
+    _words = {"follow_up": "follow-up", "idle": "nothing (idle)", "coordination": "coordinating hand-offs",
+              "documentation": "case notes and letters", "absence": "holidays and sick leave (absence)"}
     _entry(f"time_share_{_activity}", f"caseworker time on {_words.get(_activity, _activity)}", "share",
            "{:.1%}", _better, topic="office", min_difference=0.02, reason=_TIME, headline=_head)
 _entry("pressure", "time pressure", "ratio", "{:.2f}", "lower", topic="office", min_difference=0.05,
@@ -186,6 +222,16 @@ _entry("overdue_applications", "applications past the decision deadline (weekly 
        reason="assumption: one application more or less in the weekly backlog")
 _entry("overdue_renewals", "renewals past the deadline (weekly mean)", "renewals", "{:.1f}", "lower",
        topic="office", min_difference=1.0, reason="assumption: one renewal more or less in the weekly backlog")
+_entry("decision_period_weeks", "weeks a social-assistance decision lasts", "weeks", "{:.1f}", None, topic="office",
+       min_difference=1.0, reason="assumption: a week more or less between renewals (4 recommended, 003:1004-1008)")
+_entry("sessions_per_user_year", "follow-up sessions per user a year", "sessions", "{:.1f}", "higher", topic="office",
+       min_difference=0.10, relative=True, headline=True, reason=_RARE)
+_entry("slipped_share", "planned sessions that slipped past their due week", "share", "{:.1%}", "lower",
+       topic="office", min_difference=0.02, reason=_TIME)
+_entry("early_share", "sessions held before they were due", "share", "{:.1%}", None, topic="office",
+       min_difference=0.02, reason=_TIME)
+_entry("parked_users", "users parked after sessions without progress (weekly mean)", "persons", "{:.1f}", "lower",
+       topic="office", min_difference=0.10, relative=True, reason=_RARE)
 _entry("first_follow_up_wait_weeks", "weeks from intake to first follow-up", "weeks", "{:.1f}", "lower",
        topic="office", min_difference=1.0, headline=True,
        reason="assumption: a week of waiting is what a user notices; follow-up is planned in weeks")
@@ -215,8 +261,13 @@ for _group, _words in (("state", "state benefits"), ("municipal", "social assist
 _entry("follow_up_municipal_to_state", "follow-up for municipal against state benefit users (1 = equal)", "ratio",
        "{:.2f}", None, topic="office", min_difference=0.1,
        reason="assumption: a tenth more or less follow-up for one line (002:8040-8051 asks for equal follow-up)")
-_entry("caseload_*", "users per caseworker in the unit", "users", "{:.1f}", None, topic="office",
+_entry("caseload_*", "users per caseworker in the unit '{member}'", "users", "{:.1f}", None, topic="office",
        min_difference=0.10, relative=True, reason=_RARE)
+
+# ---- the steady-state check (metrics.drift) ----
+_entry("drift_*", "drift of {member}: change from the first to the last recorded year, relative to its mean",
+       "share", "{:+.1%}", None, topic="run",
+       reason="a check that the run was in steady state (docs/calibration.md), not an outcome to compare")
 
 # ---- cost ----
 _entry("benefits_nok_per_citizen_year", "benefits paid per adult a year", "NOK", "{:,.0f}", None, topic="cost",
@@ -238,9 +289,20 @@ def get(name: str) -> Indicator:
         return CATALOGUE[name]
     for key, entry in CATALOGUE.items():
         if key.endswith("_*") and name.startswith(key[:-1]) and len(name) > len(key) - 1:
-            suffix = name[len(key) - 1:].replace("_", " ")
-            return dataclasses.replace(entry, name=name, label=f"{entry.label} '{suffix}'")
+            member = name[len(key) - 1:]
+            if "aged {member}" in entry.label and not re.fullmatch(r"\d+_\d+", member):
+                continue            # an age-band family takes only age bands ("employment_20_24")
+            return dataclasses.replace(entry, name=name, label=entry.label.format(member=_member(key, member)))
     raise KeyError(f"{name!r} is not in the indicator catalogue (simulation/indicators.py)")
+
+
+def _member(family: str, member: str) -> str:
+    """A family member's own part in words: an age band "20_24" -> "20-24", a stock -> its label."""
+    if family == "drift_*":
+        return label(member)
+    if member.replace("_", "").isdigit():
+        return member.replace("_", "-")
+    return member
 
 
 def known(name: str) -> bool:
@@ -326,8 +388,8 @@ def window_text(name: str, weeks: int) -> str:
 
 
 #: what ``marginsim run`` prints, in order (a test checks each is catalogued)
-RUN_HEADLINE = ("mean_position", "share_2plus_lost", "employment_rate", "sa_recipient_share",
-                "sa_months_per_recipient", "unemployment_exit_6_months", "time_share_follow_up", "time_share_idle",
+RUN_HEADLINE = ("mean_position", "share_2plus_lost", "employment_rate", "disability_share", "aap_share",
+                "sa_recipient_share", "sa_months_per_recipient", "unemployment_exit_6_months", "time_share_follow_up", "time_share_idle",
                 "first_follow_up_wait_weeks", "handoffs_per_user", "contact_points_per_user", "creaming_index")
 
 

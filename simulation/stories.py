@@ -49,7 +49,7 @@ def find_story(scenario: Scenario, seed: int, weeks: int) -> Story:
     Among those: most arenas lost, then most hand-offs, then the earliest first loss. If nobody
     shows everything, the criteria relax in that order (the returned ``shows`` says what is left)."""
     model = _warm(scenario, seed)
-    c, o = model.citizens, model.office
+    c = model.citizens
     theta = scenario.arenas.loss_threshold
     n = len(c.alive)                                  # slots that exist at week 0 (arrays may grow later)
     person = c.person_id[:n].copy()
@@ -65,7 +65,9 @@ def find_story(scenario: Scenario, seed: int, weeks: int) -> Story:
         for k in first:
             first[k] = np.where((first[k] < 0) & (lost >= k) & same, week, first[k])
     same = (c.person_id[:n] == person) & c.alive[:n]
-    handoffs = o.handoffs[:n].astype(int)
+    handoffs = np.zeros(n, dtype=int)
+    for slot in np.flatnonzero(same & (most >= 1)):      # the public record, for the few who lost an arena
+        handoffs[slot] = model.citizen(int(slot))["handoffs"]
     tests = [("starts inside all four arenas", lost_at_start == 0),
              ("loses arenas one after another", (first[1] >= 0) & (first[2] > first[1])),
              ("is handed off between caseworkers", handoffs >= 1)]

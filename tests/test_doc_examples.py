@@ -41,7 +41,6 @@ def test_the_no_run_fence_is_not_picked_up():
     assert FENCE.search("```python\nprint(1)\n```\n")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("code", BLOCKS)
 def test_example_runs_as_a_script(code, tmp_path):
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")

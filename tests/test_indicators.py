@@ -48,7 +48,10 @@ def test_every_list_of_indicators_names_catalogued_ones():
 
 def test_family_entries_name_their_member():
     e = indicators.get("caseload_state_line")
-    assert "state line" in e.label and e.name == "caseload_state_line"
+    assert "'state_line'" in e.label and e.name == "caseload_state_line"
+    assert indicators.label("employment_20_24") == "adults aged 20-24 in work (at each year's end)"
+    assert indicators.label("drift_share_2plus_lost").startswith("drift of adults outside 2 or more arenas")
+    assert not indicators.known("disability_new_indicator"), "an age-band family takes only age bands"
     with pytest.raises(KeyError, match="indicator catalogue"):
         indicators.get("no_such_indicator")
 
@@ -71,7 +74,14 @@ def test_a_difference_and_its_interval_share_one_precision():
 
 
 def test_windows_in_words():
-    assert indicators.window_text("mean_position", 520) == "over the last recorded year (weeks 468-519)"
+    assert indicators.window_text("mean_position", 520) == "over the 10 recorded years (weeks 0-519)"
+    last_year = indicators.Indicator("x_last_year", "x, last year", "share", "{:.1%}", None, indicators.LAST_YEAR,
+                                     "people", None, False, "test")
+    indicators.CATALOGUE["x_last_year"] = last_year
+    try:
+        assert indicators.window_text("x_last_year", 520) == "over the last recorded year (weeks 468-519)"
+    finally:
+        del indicators.CATALOGUE["x_last_year"]
     assert indicators.window_text("pressure", 520) == "over the 10 recorded years (weeks 0-519)"
     assert indicators.window_text("pressure", 30) == "over the 30 recorded weeks (weeks 0-29)"
 
