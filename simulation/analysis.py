@@ -13,6 +13,7 @@ from scipy import stats
 
 from . import indicators
 
+
 def interval(values, level: float = 0.95) -> tuple[float, float, float]:
     """Mean and two-sided t interval of ``values`` (NaNs dropped)."""
     x = np.asarray(values, dtype=float)

@@ -254,9 +254,9 @@ _entry("creaming_index", "creaming index", "index", "{:+.2f}", "lower", topic="o
        note="follow-up hours per user for the most included fifth against the most marginalised fifth: "
             "+1 = all to the most included (creaming), 0 = equal, −1 = all to the most marginalised",
        reason="assumption: 0.05 is about a tenth more follow-up to one end of the axis than the other")
-for _group, _words in (("state", "state benefits"), ("municipal", "social assistance or KVP"),
-                       ("no_benefit", "no benefit")):
-    _entry(f"follow_up_hours_per_user_week_{_group}", f"follow-up hours per user-week, users on {_words}",
+for _group, _on in (("state", "state benefits"), ("municipal", "social assistance or KVP"),
+                    ("no_benefit", "no benefit")):
+    _entry(f"follow_up_hours_per_user_week_{_group}", f"follow-up hours per user-week, users on {_on}",
            "hours", "{:.3f}", None, topic="office", min_difference=0.10, relative=True, reason=_RARE)
 _entry("follow_up_municipal_to_state", "follow-up for municipal against state benefit users (1 = equal)", "ratio",
        "{:.2f}", None, topic="office", min_difference=0.1,
@@ -383,13 +383,15 @@ def window_text(name: str, weeks: int) -> str:
     if w == END:
         return f"at the end of recording (week {weeks - 1})"
     years = weeks / 52
-    span = f"{years:.0f} recorded years" if abs(years - round(years)) < 1e-9 and years >= 1 else f"{weeks} recorded weeks"
+    whole_years = abs(years - round(years)) < 1e-9 and years >= 1
+    span = f"{years:.0f} recorded years" if whole_years else f"{weeks} recorded weeks"
     return f"over the {span} (weeks 0-{weeks - 1})"
 
 
 #: what ``marginsim run`` prints, in order (a test checks each is catalogued)
 RUN_HEADLINE = ("mean_position", "share_2plus_lost", "employment_rate", "disability_share", "aap_share",
-                "sa_recipient_share", "sa_months_per_recipient", "unemployment_exit_6_months", "time_share_follow_up", "time_share_idle",
+                "sa_recipient_share", "sa_months_per_recipient", "unemployment_exit_6_months",
+                "time_share_follow_up", "time_share_idle",
                 "first_follow_up_wait_weeks", "handoffs_per_user", "contact_points_per_user", "creaming_index")
 
 

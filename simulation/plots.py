@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import matplotlib.pyplot as plt   # the backend is the user's (inline in notebooks; Agg when headless)
+import matplotlib.pyplot as plt  # the backend is the user's (inline in notebooks; Agg when headless)
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import StrMethodFormatter
@@ -141,7 +141,7 @@ def compare_bars(summary: pd.DataFrame, metrics: list[str]) -> plt.Figure:
     cols = 3
     rows = -(-len(metrics) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(11, 3.4 * rows), squeeze=False)
-    for ax, metric in zip(axes.flat, metrics):
+    for ax, metric in zip(list(axes.flat)[:len(metrics)], metrics, strict=True):
         g = summary[summary["metric"] == metric]
         scale, ylabel = indicators.get(metric).axis()
         x = np.arange(len(g))
@@ -222,7 +222,8 @@ def comparison_figures(loaded, summary: pd.DataFrame, folder: Path) -> list[tupl
     drawn = [
         (f"Adults outside 2 or more arenas and mean position, each recorded week (weeks 0-{weeks - 1}): mean over "
          "replications with its 95 % band; both axes start at zero.", "over_time", compare_over_time(ts)),
-        (f"People on the margin: mean with 95 % interval, in the headline table's units; {_windows(OUTCOME_BARS, weeks)}.",
+        ("People on the margin: mean with 95 % interval, in the headline table's units; "
+         f"{_windows(OUTCOME_BARS, weeks)}.",
          "outcomes", compare_bars(summary, OUTCOME_BARS)),
         (f"The office: hand-offs, contact points, waiting and creaming, mean with 95 % interval; "
          f"{_windows(OFFICE_BARS, weeks)}.", "office", compare_bars(summary, OFFICE_BARS)),

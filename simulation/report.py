@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import indicators
-from .analysis import size_against_threshold, verdict
+from .analysis import size_against_threshold
 from .indicators import format_interval, format_value
 
 fmt = format_value          # the CLI's `compare` prints values with it
@@ -61,7 +61,8 @@ def brief(summary: pd.DataFrame, baseline: str) -> list[str]:
     for _, r in rows.head(IN_BRIEF_MAX).iterrows():
         e = indicators.get(r["metric"])
         judged = "better" if r["verdict"] == e.better else "worse"
-        out.append(f"**{r['scenario']}** is {judged} than {baseline} on {e.label}: {format_value(r['metric'], r['mean'])} against "
+        out.append(f"**{r['scenario']}** is {judged} than {baseline} on {e.label}: "
+                   f"{format_value(r['metric'], r['mean'])} against "
                    f"{format_value(r['metric'], base.loc[r['metric'], 'mean'])}, a difference of "
                    f"{format_interval(r['metric'], r['diff'], r['diff_low'], r['diff_high'])} "
                    f"({r['size']:.1f} times the smallest difference that matters, {e.threshold_text()}).")
@@ -104,7 +105,8 @@ def blocks(plan, summary: pd.DataFrame, figures, folder: Path) -> list[tuple]:
                      f"(the indicator catalogue, docs/indicators.md, gives each threshold and why). "
                      f"{len(others)} further differences are clear but smaller than that: no practical difference."))
     out.append(("h2", "What was compared"))
-    out.append(("p", f"{len(plan.scenarios)} office organisations, each simulated {n} times over {weeks} recorded weeks "
+    out.append(("p", f"{len(plan.scenarios)} office organisations, each simulated {n} times over {weeks} "
+                     "recorded weeks "
                      f"({weeks / 52:.0f} years, after a {s0.run.warmup_weeks}-week warm-up) for a district of "
                      f"{s0.population.citizens:,} working-age adults. Replication k of every scenario used the same "
                      f"seed (common random numbers, root seed {plan.root_seed}), so differences are paired. Intervals "
@@ -112,7 +114,8 @@ def blocks(plan, summary: pd.DataFrame, figures, folder: Path) -> list[tuple]:
                      "uncertainty in its assumptions (see docs/calibration.md)."))
     files = getattr(plan, "files", None) or [None] * len(plan.scenarios)
     rows = [[s.name, _described(s, f), str(s.total_staff), f"{staff_per_1000(s):.2f}",
-             ", ".join(f"{u.name} ({u.staff})" for u in s.office.units)] for s, f in zip(plan.scenarios, files)]
+             ", ".join(f"{u.name} ({u.staff})" for u in s.office.units)]
+            for s, f in zip(plan.scenarios, files, strict=True)]
     out.append(("table", ["scenario", "description", "caseworkers", "per 1,000 adults", "units (staff)"], rows))
     warning = [line for line in staffing_note(plan.scenarios) if line.startswith("warning")]
     if warning:

@@ -16,10 +16,9 @@ and warns when a design is too small to separate signal from noise, with the sam
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import math
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -180,7 +179,7 @@ def ranking(table: pd.DataFrame, design: str) -> dict[str, list[tuple[str, float
     for output, g in table.groupby("output", sort=False):
         g = g.sort_values(key, ascending=False)
         verdicts = g["verdict"] if "verdict" in g else [""] * len(g)
-        out[output] = list(zip(g["parameter"], g[key], g[conf], verdicts))
+        out[output] = list(zip(g["parameter"], g[key], g[conf], verdicts, strict=True))
     return out
 
 

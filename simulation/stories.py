@@ -129,7 +129,8 @@ def narrate(story: pd.DataFrame, threshold: float) -> list[str]:
         if row.employed != prev.employed:
             lines.append(f"{w} {'found a job' if row.employed else 'lost their job'}.")
         if row.benefit != prev.benefit:
-            lines.append(f"{w} benefit changed from {prev.benefit.replace('_', ' ')} to {row.benefit.replace('_', ' ')}.")
+            before, now = prev.benefit.replace("_", " "), row.benefit.replace("_", " ")
+            lines.append(f"{w} benefit changed from {before} to {now}.")
         if row.user and not prev.user:
             lines.append(f"{w} became a user of the office.")
         elif prev.user and not row.user:

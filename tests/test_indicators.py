@@ -4,8 +4,9 @@ import math
 
 import pytest
 
-from conftest import ROOT
 from simulation import indicators, metrics
+
+from conftest import ROOT
 
 
 def test_every_summary_indicator_has_a_catalogue_entry(small_runs):

@@ -92,8 +92,8 @@ def test_notebook_01_says_what_its_output_shows():
         elif m := re.match(r"benefit changed from (.+) to (.+)\.", what):
             assert (before["benefit"], now["benefit"]) == tuple(s.replace(" ", "_") for s in m.groups())
     assert losses >= 2 and handoffs >= 1, "the story shows arenas lost one after another and a hand-off"
-    changes = re.findall(r"With (\d+) instead of (\d+) caseworkers, (.+) (rose|fell|stayed the same): from (\S+) to (\S+)\.",
-                         text)
+    changes = re.findall(r"With (\d+) instead of (\d+) caseworkers, (.+) (rose|fell|stayed the same): "
+                         r"from (\S+) to (\S+)\.", text)
     assert len(changes) == len(facts["labels"])
     for thin, full, label, word, a, b in changes:
         key = facts["labels"][label]
