@@ -45,6 +45,7 @@ COLUMNS = (
     + [f"follow_up_users_q{q}" for q in range(1, 6)]
     + [f"follow_up_hours_{g}" for g in BENEFIT_GROUPS]
     + [f"follow_up_users_{g}" for g in BENEFIT_GROUPS]
+    + ["staff_posts", "staff_sick", "staff_vacant", "staff_leavers", "staff_strain", "covered_items"]
     + ["benefits_paid_nok", "staff_cost_nok"]
 )
 INDEX = {name: i for i, name in enumerate(COLUMNS)}
@@ -68,6 +69,7 @@ class Recorder:
         self.sa_month_hist = np.zeros(13, dtype=np.int64)   # months on social assistance per recipient-year
         self.spells: list[np.ndarray] = []                 # (start_week, duration) of ended unemployment spells
         self.unit_caseload: list[np.ndarray] = []          # mean users per caseworker, per unit, each week
+        self.unit_staff: list[np.ndarray] = []             # per unit: sick share, competence in its tasks
         self.age_profiles: list[dict[str, float]] = []     # one per recorded year
 
     def record(self, model, week: int, events: WeekEvents, wk: OfficeWeek) -> None:
@@ -161,6 +163,20 @@ class Recorder:
         r[INDEX["benefits_paid_nok"]] = ben_counts @ rates + top_ups * b.nok_social_assistance * 0.5
         r[INDEX["staff_cost_nok"]] = office.staff.contract_hours.sum() * b.nok_staff_hour
         staff = office.staff
+        here = staff.present(week)
+        sick = (staff.sick_until > week) & (staff.vacant_until <= week)
+        r[INDEX["staff_posts"]] = len(staff)
+        r[INDEX["staff_sick"]] = np.count_nonzero(sick)
+        r[INDEX["staff_vacant"]] = np.count_nonzero(staff.vacant_until > week)
+        r[INDEX["staff_leavers"]] = staff.leavers
+        r[INDEX["staff_strain"]] = staff.strain.mean()
+        r[INDEX["covered_items"]] = wk.covered
+        if week % 13 == 0:    # competence and sick leave by unit, quarterly (the competence matrix is small)
+            comp = (staff.competence * office.unit_does[staff.unit]).sum(axis=1) / office.unit_does[staff.unit].sum(axis=1)
+            size = office.unit_size
+            self.unit_staff.append(np.stack([np.bincount(staff.unit, weights=sick, minlength=len(size)) / size,
+                                             np.bincount(staff.unit, weights=comp * here, minlength=len(size))
+                                             / np.maximum(np.bincount(staff.unit, weights=here, minlength=len(size)), 1)]))
         self.unit_caseload.append(np.bincount(staff.unit, weights=staff.caseload, minlength=len(office.unit_size))
                                   / office.unit_size)
         self.n += 1
@@ -304,6 +320,12 @@ def summarise(ts: pd.DataFrame, sa_month_hist: np.ndarray, spells: np.ndarray,
     out["cost_nok_per_exit_to_work"] = _ratio(ts["benefits_paid_nok"].sum() + ts["staff_cost_nok"].sum(),
                                               ts["ended_to_work"].sum())
     out["staff_nok_per_citizen_year"] = _ratio(ts["staff_cost_nok"].sum(), pop_years)
+    posts = ts["staff_posts"]
+    out["staff_sick_leave"] = float((ts["staff_sick"] / posts).mean())
+    out["staff_vacancy_share"] = float((ts["staff_vacant"] / posts).mean())
+    out["staff_turnover_per_year"] = _ratio(ts["staff_leavers"].sum(), posts.mean() * years)
+    out["staff_strain"] = float(ts["staff_strain"].mean())
+    out["covered_items_per_week"] = float(ts["covered_items"].mean())
     out.update(drift(out, ts))
     return out
 

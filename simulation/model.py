@@ -101,9 +101,15 @@ class WelfareModel(mesa.Model):
         starts = self.citizens.spell_start[self.citizens.alive]
         out = metrics.summarise(self.timeseries(), self.recorder.sa_month_hist, self.recorder.ended_spells(),
                                 starts[starts >= 0], self.citizens_at_start or 0, self.recorder.age_profiles)
-        if self.recorder.unit_caseload:   # users per caseworker in each unit (the caseload targets)
-            means = np.mean(self.recorder.unit_caseload, axis=0)
-            out.update({f"caseload_{u.name}": float(m) for u, m in zip(self.params.office.units, means)})
+        units = self.office.s.office.units           # (after any reorganisation: the final units)
+        caseload = [x for x in self.recorder.unit_caseload if len(x) == len(units)]
+        if caseload:   # users per caseworker in each unit (the caseload targets)
+            out.update({f"caseload_{u.name}": float(m) for u, m in zip(units, np.mean(caseload, axis=0))})
+        by_unit = [x for x in self.recorder.unit_staff if x.shape[1] == len(units)]
+        if by_unit:    # staff sick leave and competence by unit (002:8304-8306; the generalist's breadth)
+            sick, comp = np.mean(by_unit, axis=0)
+            out.update({f"staff_sick_leave_{u.name}": float(v) for u, v in zip(units, sick)})
+            out.update({f"competence_{u.name}": float(v) for u, v in zip(units, comp)})
         return out
 
     # ---- teaching: one citizen as a readable record ---------------------------------------

@@ -36,7 +36,7 @@ class ScenarioError(ValueError):
         super().__init__(": ".join(parts + [message]))
 
 
-def param(default, doc, *, source, unit="", lo=None, hi=None, choices=None):
+def param(default, doc, *, source, unit="", lo=None, hi=None, choices=None, min_items=1):
     """Declare one scenario parameter with its documentation, allowed values and source.
 
     ``source`` is required: a seed reference (``002:8150``, ``002:8148-8150``), a named statistic
@@ -46,7 +46,7 @@ def param(default, doc, *, source, unit="", lo=None, hi=None, choices=None):
     """
     if not source or not str(source).strip():
         raise ValueError(f"parameter {doc[:40]!r}... declares no source")
-    meta = dict(doc=doc, unit=unit, source=source, lo=lo, hi=hi, choices=choices)
+    meta = dict(doc=doc, unit=unit, source=source, lo=lo, hi=hi, choices=choices, min_items=min_items)
     if isinstance(default, (list, tuple)):
         value = tuple(default)
         return field(default_factory=lambda: value, metadata=meta)
@@ -358,16 +358,17 @@ class Benefits:
 
 @dataclass(frozen=True)
 class Caseworkers:
-    """Caseworkers' time and competence, common to every unit."""
+    """Caseworkers' time, how they learn, and how strain wears on them: the same in every unit."""
 
     hours_per_week: float = param(37.5, "Contract hours per week.", unit="hours",
-                                  source="assumption: the full-time week of 37.5 hours in collective agreements", lo=1.0, hi=80.0)
-    absence_share: float = param(
-        0.17, "Share of contract hours not at work: five weeks' holiday, public holidays and staff sick leave.",
-        unit="share", source="Norwegian rules (25 working days' holiday, about 10 % of the year); staff sick leave "
-        "about 7 % (SSB; 002:8304-8306 reports 17-18 % in strained units)", lo=0.0, hi=0.9)
+                                  source="assumption: the full-time week of 37.5 hours in collective agreements",
+                                  lo=1.0, hi=80.0)
+    holiday_share: float = param(
+        0.11, "Share of contract hours on holiday: five weeks and the public holidays.", unit="share",
+        source="assumption: 25 working days' holiday and about 10 public holidays a year (Norwegian rules)",
+        lo=0.0, hi=0.9)
     duty_share: float = param(
-        0.25, "Share of hours eaten by duties and meetings: reception shifts, phone duty, staff meetings, reporting.",
+        0.25, "Share of hours at work eaten by duties and meetings: reception shifts, phone duty, staff meetings, reporting.",
         unit="share", source="002:2361-2379, 002:1688-1700 (duties); share: assumption (no seed figure)",
         lo=0.0, hi=0.95)
     documentation_share: float = param(
@@ -375,11 +376,54 @@ class Caseworkers:
         unit="share", source="assumption: documentation is part of every item's hours (see docs/ODD.md)",
         lo=0.0, hi=0.9)
     social_worker_share: float = param(
-        0.36, "Share of caseworkers who are trained social workers (sosionom).",
+        0.36, "Share of caseworkers who are trained social workers (sosionom), unless a unit sets its own.",
         unit="share", source="002:6125-6129, 002:6303 (35.9-36.1 %)", lo=0.0, hi=1.0)
     social_worker_bonus: float = param(
-        0.2, "Competence added in housing and social follow-up for a trained social worker.",
+        0.1, "Competence added in housing and social follow-up and in social-assistance decisions for a "
+        "trained social worker (training, not experience).",
         unit="score", source="002:6763-6779, 004:2910-2918; size: assumption", lo=0.0, hi=1.0)
+    competence_floor: float = param(
+        0.3, "Competence in a task never done.", unit="score",
+        source="assumption: a newcomer can hold a conversation but knows neither rules nor measures", lo=0.0, hi=1.0)
+    competence_ceiling: float = param(
+        0.9, "Competence in a task after long experience of it.", unit="score",
+        source="assumption: nobody is perfect", lo=0.0, hi=1.0)
+    learning_hours: float = param(
+        700.0, "Hours of practice in a task that take a caseworker about two thirds of the way from floor "
+        "to ceiling (learning by doing).", unit="hours",
+        source="002:4939-4941 (specialisation builds competence); 002 (new staff leave 'after two years' "
+        "training'); size: assumption", lo=1.0, hi=100_000.0)
+    forgetting_per_year: float = param(
+        0.25, "Share of a task's experience lost in a year without practising it.", unit="per year",
+        source="assumption: skills and rules not used fade within a few years", lo=0.0, hi=5.0)
+    task_switch_hours: float = param(
+        0.75, "Hours a week lost for every task type beyond the first a caseworker works on that week "
+        "(switching between rules, systems and kinds of conversation).", unit="hours",
+        source="002:4983-4985, 002:7496-7500 (the generalist role 'too demanding'); size: assumption",
+        lo=0.0, hi=20.0)
+    sick_leave_per_week: float = param(
+        0.014, "Weekly hazard that an unstrained caseworker starts a sick-leave spell.", unit="per week",
+        source="SSB sykefravær (about 6 % in public administration); hazard: assumption (spells of about four weeks)",
+        lo=0.0, hi=1.0)
+    sick_leave_weeks: float = param(4.0, "Mean length of a caseworker's sick-leave spell.", unit="weeks",
+                                    source="assumption: a month", lo=1.0, hi=52.0)
+    strain_sick_leave_factor: float = param(
+        4.0, "Sick-leave hazard rises by this factor per unit of strain (strain 0.5 triples it).",
+        unit="factor", source="002:8304-8306 (17-18 % sick leave in strained units); size calibrated to it "
+        "(docs/calibration.md)", lo=0.0, hi=100.0)
+    strain_weeks: float = param(
+        13.0, "Weeks over which strain builds up and wears off (moving average of overload).", unit="weeks",
+        source="assumption: a quarter", lo=1.0, hi=520.0)
+    turnover_per_year: float = param(
+        0.08, "Yearly probability that an unstrained caseworker leaves the office.", unit="per year",
+        source="assumption: a public-sector turnover of about 8 % a year", lo=0.0, hi=1.0)
+    strain_turnover_factor: float = param(
+        3.0, "Turnover rises by this factor per unit of strain.", unit="factor",
+        source="002:7966-8059, 002:3205 (Kristiansand: highest workload, sick leave and turnover); size: assumption",
+        lo=0.0, hi=100.0)
+    vacancy_weeks: int = param(12, "Weeks a post stays empty after someone leaves.", unit="weeks",
+                               source="assumption: advertising, hiring and notice take about three months",
+                               lo=0, hi=104)
 
 
 @dataclass(frozen=True)
@@ -401,11 +445,17 @@ class Unit:
                               "colleague with most room; when the whole unit is full they go to the next unit that "
                               "fits, or wait.",
                               unit="users", source="002:8148-8150, 002:7480-7482", lo=0, hi=100_000)
-    competence: float = param(
-        0.7, "Competence in the unit's tasks (0-1). The same in every archetype scenario: no source gives "
-        "a size for the difference between organisations (issue: competence from experience).",
-        unit="score", source="000:4420-4428, 002:4939-4941 (specialisation for competence); value: assumption",
-        lo=0.0, hi=1.0)
+    line: str = param(
+        "joint", "Who employs the unit's staff: state (NAV), municipal (social services) or joint. In a "
+        "two-leader office staff do not cover for the other line.", choices=("state", "municipal", "joint"),
+        source="002:6050-6054 (leader models), 002:6115-6121 (state and municipal staff)")
+    experience_years: float = param(
+        3.0, "Years of experience of the unit's staff at the start, spread over the tasks the unit does.",
+        unit="years", source="002:6143-6149 (38.6 % without earlier agency experience); years: assumption",
+        lo=0.0, hi=40.0)
+    social_worker_share: float = param(
+        -1.0, "Share of the unit's staff who are trained social workers (-1 = the office's caseworkers.social_worker_share).",
+        unit="share", source="002:6125-6145 (education by unit and office)", lo=-1.0, hi=1.0)
     follow_up_interval_weeks: int = param(
         0, "Norm weeks between follow-up sessions for this unit's users (0 = by need level). A close "
         "follow-up team's norm is weekly; like every norm it slips under pressure.", unit="weeks",
@@ -419,6 +469,25 @@ class Office:
     units: tuple[Unit, ...] = param([Unit()], "The office's units ([[office.units]] tables), tried in "
                                    "order: a user's task goes to the first unit that does it for their group.",
                                    source="002:4797-4809")
+    leader_model: str = param(
+        "one_leader", "one_leader: one head for state and municipal staff, who cover for each other's backlog "
+        "within cover_share of their spare hours; two_leader: separate state and municipal lines, and hours do "
+        "not flow across the line.", choices=("one_leader", "two_leader"),
+        source="002:6050-6054 (22 two-leader, 10 one-leader offices), 002:1038-1044, 002:7848-7899")
+    cover_share: float = param(
+        0.5, "Share of a caseworker's spare hours that may go to covering another unit's backlog (within the "
+        "line in a two-leader office, across the office in a one-leader office).", unit="share",
+        source="002:4742-4746 (follow-up staff cover the reception); share: assumption", lo=0.0, hi=1.0)
+    portfolio: tuple[str, ...] = param(
+        [], "Municipal services the office holds beyond the minimum solution (social assistance, KVP and "
+        "advice): substance_use, housing, introduction. Each adds its weekly workload and lets housing and "
+        "social follow-up act on the matching need.", choices=("substance_use", "housing", "introduction"),
+        source="002:6082-6107 (portfolios of the big-city offices)", min_items=0)
+    service_hours_per_user: float = param(
+        0.5, "Weekly hours a held portfolio service takes per user who needs it (substance use, housing lost, "
+        "limited Norwegian), on top of follow-up.", unit="hours",
+        source="002:3431-3433 (several meetings a week for substance-use and housing users); hours: assumption",
+        lo=0.0, hi=40.0)
     reception: str = param(
         "same_day", "same_day: new users are taken in at once; group_call_in: called in groups every "
         "call_in_interval_weeks with a short interview and self-assessed needs.",
@@ -537,6 +606,14 @@ class FollowUp:
         0.6, "Each arena lost divides the gain per hour by (1 + this): the more arenas lost, the more "
         "time the same progress takes.", unit="factor", source="004:2942-2968 (direction); size: assumption",
         lo=0.0, hi=10.0)
+    reassessment_hours: float = param(
+        1.0, "Extra hours of the first session with a new caseworker after a change: reading the case and "
+        "the user retelling it.", unit="hours",
+        source="002:3813-3841 (what is lost at a transfer), 002:5089-5093; hours: assumption", lo=0.0, hi=20.0)
+    portfolio_effect: float = param(
+        0.5, "Relative gain in housing and social sessions' effect for a user whose need (substance use, housing "
+        "lost, limited Norwegian) matches a service the office holds.", unit="share",
+        source="002:6082-6107 (portfolio), 002:3427-3435; size: assumption", lo=0.0, hi=5.0)
     continuity_start: float = param(
         0.5, "Effect of the first session with a new caseworker, relative to an established relationship.",
         unit="share", source="003:367-369, 004:5451-5457; size: assumption", lo=0.0, hi=1.0)
@@ -564,6 +641,24 @@ class Network:
 
 
 @dataclass(frozen=True)
+class Reorganisation:
+    """A change of organisation at a given week: new units, staff reassigned, a transition."""
+
+    week: int = param(0, "Recorded week at which the office switches to the new units.", unit="weeks",
+                      source="assumption: set by the analyst", lo=0, hi=5200)
+    units: tuple[Unit, ...] = param([Unit()], "The new units ([[reorganisation.units]] tables).",
+                                    source="000 and 002 (the offices' history is a series of such switches)")
+    leader_model: str = param("", "The new leader model ('' = unchanged).",
+                              choices=("", "one_leader", "two_leader"), source="002:6050-6054")
+    transition_weeks: int = param(
+        26, "Weeks of lower productivity after the switch (new routines, new colleagues, new systems).",
+        unit="weeks", source="002:1032-1034, 002:7966-8059 (offices reorganising); weeks: assumption", lo=0, hi=520)
+    productivity_loss: float = param(
+        0.2, "Share of casework hours lost at the start of the transition, falling linearly to 0.", unit="share",
+        source="assumption: a fifth of the time goes to learning new routines at first", lo=0.0, hi=1.0)
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A whole scenario: every parameter of a run, with defaults for a generalist office."""
 
@@ -581,6 +676,9 @@ class Scenario:
     office: Office = field(default_factory=Office)
     follow_up: FollowUp = field(default_factory=FollowUp)
     network: Network = field(default_factory=Network)
+    reorganisation: tuple[Reorganisation, ...] = param(
+        [], "Changes of organisation during the run ([[reorganisation]] tables), in week order.",
+        source="000, 002 (the offices' history of reorganisations)")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain nested dict (tuples as lists), as written to manifests."""
@@ -800,6 +898,12 @@ def from_dict(data: dict[str, Any], source: str | None = None) -> Scenario:
     """Build and validate a Scenario from a nested dict (as read from TOML)."""
     scenario = _build(Scenario, data, source, prefix="")
     _check_office(scenario.office, source)
+    last = -1
+    for i, r in enumerate(scenario.reorganisation):
+        _check_office(dataclasses.replace(scenario.office, units=r.units), source)   # the same rules apply
+        if r.week <= last:
+            raise ScenarioError(source, f"reorganisation[{i}].week", "reorganisations must come in increasing week order")
+        last = r.week
     return scenario
 
 
@@ -819,8 +923,12 @@ def _build(cls, data, source, prefix):
             values[name] = _build(kind, value, source, key + ".")
         elif kind == tuple[Unit, ...]:
             if not isinstance(value, list) or not value:
-                raise ScenarioError(source, key, "must be a non-empty array of [[office.units]] tables")
+                raise ScenarioError(source, key, f"must be a non-empty array of [[{key}]] tables")
             values[name] = tuple(_build(Unit, v, source, f"{key}[{i}].") for i, v in enumerate(value))
+        elif kind == tuple[Reorganisation, ...]:
+            if not isinstance(value, list):
+                raise ScenarioError(source, key, "must be an array of [[reorganisation]] tables")
+            values[name] = tuple(_build(Reorganisation, v, source, f"{key}[{i}].") for i, v in enumerate(value))
         else:
             values[name] = _check_value(kind, fields[name].metadata, value, source, key)
     return cls(**values)
@@ -847,13 +955,14 @@ def _check_value(kind, meta, value, source, key):
         if not isinstance(value, str):
             raise ScenarioError(source, key, f"must be a string, got {_tname(value)} {value!r}")
     elif kind == tuple[str, ...]:
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise ScenarioError(source, key, "must be a non-empty array of strings")
+        least = meta.get("min_items", 1)
+        if not isinstance(value, list) or len(value) < least or not all(isinstance(v, str) for v in value):
+            raise ScenarioError(source, key, "must be a non-empty array of strings" if least else "must be an array of strings")
         for item in value:
             if item not in choices:
                 raise ScenarioError(source, key, f"'{item}' is not allowed; choose from {', '.join(choices)}")
         if len(set(value)) != len(value):
-            raise ScenarioError(source, key, "lists a task twice")
+            raise ScenarioError(source, key, "lists an entry twice")
         return tuple(value)
     if choices and kind is str and value not in choices:
         near = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
@@ -899,17 +1008,21 @@ def reference_markdown() -> str:
              "Generated from `simulation/scenario.py` by `python -m simulation.scenario`; do not edit by hand.",
              "Sources are `seed:line` against docs/references.md (see docs/sources.md), a named statistic,",
              "or `assumption` (listed in docs/calibration.md).", ""]
-    groups = [("", Scenario, [f for f in dataclasses.fields(Scenario) if f.name in ("name", "description")])]
+    groups = [("", Scenario, [f for f in dataclasses.fields(Scenario) if f.name in ("name", "description",
+                                                                                "reorganisation")])]
     groups += [(name, cls, dataclasses.fields(cls)) for name, cls in _sections()]
     groups.append(("office.units[]", Unit, dataclasses.fields(Unit)))
+    groups.append(("reorganisation[]", Reorganisation, dataclasses.fields(Reorganisation)))
     for prefix, cls, fields in groups:
         if prefix:
-            lines += [f"## `[{prefix}]`" if not prefix.endswith("[]") else "## `[[office.units]]`", "",
+            lines += [f"## `[{prefix}]`" if not prefix.endswith("[]") else f"## `[[{prefix[:-2]}]]`", "",
                       (cls.__doc__ or "").strip(), ""]
         lines += ["| key | default | unit | allowed | source | meaning |", "|---|---|---|---|---|---|"]
         for f in fields:
             if f.name == "units":
                 default = "one generalist unit"
+            elif f.name == "reorganisation":
+                default = "none"
             else:
                 default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
                 default = f"`{_toml_value(default)}`"
@@ -945,7 +1058,8 @@ def template_toml() -> str:
                 continue
             m = f.metadata
             comment = f"{m['unit']}; {m['source']}" if m["unit"] else m["source"]
-            out.append(f"{f.name} = {_toml_value(f.default)}  # {comment}")
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+            out.append(f"{f.name} = {_toml_value(default)}  # {comment}")
         out.append("")
     for unit in Office().units:
         out.append("[[office.units]]  # one unit does every task for every user (generalist)")

@@ -84,9 +84,10 @@ class Activity(IntEnum):
     COORDINATION = 2      # hand-offs between caseworkers
     FOLLOW_UP = 3         # sessions, dialogue meetings
     DOCUMENTATION = 4     # case notes and letters for every item above
-    DUTIES = 5            # reception and phone duty, meetings, reporting
-    ABSENCE = 6           # holidays and staff sick leave
-    IDLE = 7
+    SWITCHING = 5         # time lost switching between task types
+    DUTIES = 6            # reception and phone duty, meetings, reporting
+    ABSENCE = 7           # holidays, staff sick leave and vacant posts
+    IDLE = 8
 
 
 ACTIVITY_NAMES = tuple(a.name.lower() for a in Activity)

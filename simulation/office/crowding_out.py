@@ -46,3 +46,36 @@ def allocate(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarr
     done = np.empty_like(done_sorted)
     done[order] = done_sorted
     return done
+
+
+def cover(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarray, done: np.ndarray,
+          budget: np.ndarray, group_of_cw: np.ndarray, helps_group: np.ndarray, cover_share: float) -> np.ndarray:
+    """Colleagues with spare hours take on others' undone items (not early sessions).
+
+    ``group_of_cw``: each caseworker's cover group (the line of their unit, or one group for the
+    whole office); ``helps_group``: (caseworkers, groups) who may cover which group. Each helper
+    gives at most ``cover_share`` of their spare hours. Returns the caseworker who does each
+    item (the original one, a helper, or -1 if nobody does it); items done are those >= 0.
+    """
+    doer = np.where(done, cw, -1)
+    used = np.bincount(cw[done], weights=hours[done], minlength=len(budget))
+    capacity = np.maximum(budget - used, 0.0) * cover_share
+    todo = np.flatnonzero(~done & (klass <= Priority.DUE_FOLLOW_UP) & (cw >= 0))
+    if not len(todo) or capacity.sum() <= 0:
+        return doer
+    for g in np.unique(group_of_cw[cw[todo]]):
+        items = todo[group_of_cw[cw[todo]] == g]
+        items = items[np.lexsort((key[items], klass[items]))]
+        helpers = np.flatnonzero(helps_group[:, g] & (capacity > 0))
+        if not len(helpers):
+            continue
+        helpers = helpers[np.argsort(-capacity[helpers], kind="stable")]
+        cap_end = np.cumsum(capacity[helpers])
+        item_end = np.cumsum(hours[items])
+        fits = item_end <= cap_end[-1]
+        who = helpers[np.minimum(np.searchsorted(cap_end, item_end[fits], side="left"), len(helpers) - 1)]
+        doer[items[fits]] = who
+        given = item_end[fits][-1] if fits.any() else 0.0
+        # helpers give in order: each keeps what was not reached
+        capacity[helpers] = np.clip(cap_end - given, 0.0, capacity[helpers])
+    return doer

@@ -97,6 +97,7 @@ def assign(office, task: int, idx: np.ndarray, c: Citizens, lost: np.ndarray, we
     if task in FOLLOW_UP_TASKS:
         row = FOLLOW_UP_TASKS.index(Task(task))
         us.sessions_same[row, idx[fresh]] = 0
+        us.reassess[row, hi] = True           # the new caseworker reads the case; the user retells it
         us.parked_until[idx[fresh]] = week    # a new caseworker looks at the case afresh: parking ends
     if task != Task.INTAKE:
         np.add.at(staff.caseload, chosen[joins], 1)

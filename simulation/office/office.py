@@ -27,10 +27,10 @@ from ..population import Citizens, WeekEvents
 from ..scenario import Scenario
 from ..vocabulary import TASKS, Activity, Arena, Benefit, NeedLevel, Task, by_member
 from . import census, handoffs, sessions
-from .crowding_out import allocate
+from .crowding_out import allocate, cover
 from .staff import Staff
 from .state import FOLLOW_UP_TASKS, RELEASE_REASONS, OfficeWeek, UserState
-from .work import KIND_ACTIVITY, SICK_LEAVE_FOLLOW_UP_WEEKS, WorkItems, WorkKind, week_items
+from .work import KIND_ACTIVITY, KIND_TASK, SICK_LEAVE_FOLLOW_UP_WEEKS, WorkItems, WorkKind, week_items
 
 #: tasks a user can be released from when the need ends (intake ends at intake)
 RELEASABLE = (Task.ECONOMIC, Task.WORK, Task.HOUSING_SOCIAL)
@@ -66,6 +66,7 @@ class Office:
             NeedLevel.SITUATIONAL: fu.interval_situational_weeks, NeedLevel.SPECIAL: fu.interval_special_weeks,
             NeedLevel.PERMANENT: 10**6}, dtype=np.int64)
         self.unit_of_cw = np.append(self.staff.unit, -1)   # a spare last entry: "no caseworker" (-1) is "no unit"
+        self._cover_groups()
         self.users = UserState.empty(capacity)
         self.week: OfficeWeek | None = None
         # slots that could need the office this week, in order: every user, applicant and benefit
@@ -82,6 +83,7 @@ class Office:
         self.depart(events.left, wk)
         us.sessions_week[self.known] = 0
         us.hours_week[self.known] = 0.0
+        self.staff_week(week, rng, pool=self.known)
         pool = self.pool(c)
         self.known = pool
         need = self.needs(c, pool, week)
@@ -92,8 +94,13 @@ class Office:
         coord = self.assign_all(c, pool, need, due, lost, week, rng, wk)
         items, ratio = week_items(self, c, week, pool, need.work, need.housing_social, coord)
         budget = self.staff.budget
-        wk.pressure = float(np.sum(items.hours[items.klass <= 2]) / budget.sum())
+        wk.pressure = float(np.sum(items.hours[items.klass <= 2]) / max(budget.sum(), 1e-9))
         done = allocate(items.cw, items.klass, items.key, items.hours, budget)
+        doer = cover(items.cw, items.klass, items.key, items.hours, done, budget, self.cover_group,
+                     self.helps_group, self.s.office.cover_share)
+        wk.covered = int(np.count_nonzero((doer >= 0) & ~done))
+        done = doer >= 0
+        items.cw = np.where(done, doer, items.cw)
         self.book_hours(items, done, wk)
         self.apply(c, items, done, ratio, week, lost, rng, wk)
         census.follow_up_census(self, c, pool, need.work | need.housing_social, items, done, wk)
@@ -178,6 +185,35 @@ class Office:
                                          c, lost, week, rng, wk))
         return np.concatenate(coord)
 
+    def staff_week(self, week: int, rng: np.random.Generator, pool: np.ndarray) -> None:
+        """Strain, sick leave and turnover; a newcomer in a post has no relationship with its
+        users, who must retell their case; the week's hours."""
+        staff, us = self.staff, self.users
+        staff.wear(week, rng)
+        if staff.leavers:
+            for row, task in enumerate(FOLLOW_UP_TASKS):
+                cw = us.cw[task, pool]
+                mine = pool[(cw >= 0) & staff.left[np.maximum(cw, 0)]]
+                us.sessions_same[row, mine] = 0
+                us.reassess[row, mine] = True
+        staff.week_budget(week)
+
+    def _cover_groups(self) -> None:
+        """Who may cover whose backlog: within a line in a two-leader office (state and municipal
+        staff do not take each other's tasks), anyone in a one-leader office (002:6050-6054)."""
+        lines = ("joint", "state", "municipal")
+        unit_line = np.array([lines.index(u.line) for u in self.s.office.units])
+        if self.s.office.leader_model == "one_leader":
+            self.cover_group = np.zeros(len(self.staff), dtype=np.int64)
+            self.helps_group = np.ones((len(self.staff), 1), dtype=bool)
+            return
+        self.cover_group = unit_line[self.staff.unit].astype(np.int64)
+        helps = np.zeros((len(self.staff), len(lines)), dtype=bool)
+        helps[np.arange(len(self.staff)), self.cover_group] = True
+        helps[:, 0] = True                   # a joint unit's backlog may be covered from either line
+        helps[self.cover_group == 0, :] = True   # and its staff may cover either line
+        self.helps_group = helps
+
     # ------------------------------------------------------------------------------------
     def depart(self, left: np.ndarray, wk: OfficeWeek) -> None:
         """Citizens who moved away, died or aged out leave every caseload; their slots are reset."""
@@ -221,8 +257,12 @@ class Office:
         act = KIND_ACTIVITY[items.kind[done]]
         np.add.at(hba, (items.cw[done], act), items.hours[done] * (1.0 - doc))
         hba[:, Activity.DOCUMENTATION] = np.bincount(items.cw[done], weights=items.hours[done], minlength=n) * doc
+        hba[:, Activity.SWITCHING] = staff.switch_hours
         hba[:, Activity.DUTIES] = staff.duty_hours
         hba[:, Activity.ABSENCE] = staff.absent_hours
+        task_hours = np.zeros((n, len(TASKS) + 1))
+        np.add.at(task_hours, (items.cw[done], KIND_TASK[items.kind[done]]), items.hours[done])
+        staff.learn(task_hours[:, :len(TASKS)])
         hba[:, Activity.IDLE] = np.maximum(staff.contract_hours - hba.sum(axis=1), 0.0)
         staff.hours_by_activity = hba
         wk.hours = hba.sum(axis=0)

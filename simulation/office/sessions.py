@@ -15,7 +15,7 @@ import numpy as np
 from ..population import Citizens
 from ..vocabulary import Arena, Benefit, NeedLevel, Task
 from .state import FOLLOW_UP_TASKS, OfficeWeek
-from .work import SESSION_KIND, WorkItems, WorkKind, need_level
+from .work import SESSION_KIND, WorkItems, WorkKind, extra_hours, need_level, portfolio_need
 
 
 def session_gain(fu, competence, sessions_before, arenas_lost, hours):
@@ -67,6 +67,7 @@ def social_assistance(office, c: Citizens, items: WorkItems, done: np.ndarray, w
     c.benefit_weeks[who[main]] = 0
     c.sa_top_up[who[~main]] = True
     us.sa_pending[who] = False
+    _same_person(office, who, cw)
     period = decision_period(office, cw)
     us.next_renewal[who] = week + period
     wk.decision_period_weeks += float(period.sum())
@@ -74,6 +75,7 @@ def social_assistance(office, c: Citizens, items: WorkItems, done: np.ndarray, w
     sel = done & (items.kind == WorkKind.RENEWAL)
     who, cw = items.who[sel], items.cw[sel]
     wk.renewals = len(who)
+    _same_person(office, who, cw)
     means = c.arenas[Arena.ECONOMY, who] >= theta
     stop = who[means]
     c.benefit[stop[c.benefit[stop] == Benefit.SOCIAL_ASSISTANCE]] = Benefit.NONE
@@ -87,6 +89,15 @@ def social_assistance(office, c: Citizens, items: WorkItems, done: np.ndarray, w
     period = decision_period(office, cw[~means])
     us.next_renewal[keep] = week + period
     wk.decision_period_weeks += float(period.sum())
+
+
+def _same_person(office, who: np.ndarray, cw: np.ndarray) -> None:
+    """Knowing the user: a contact about money with the caseworker who also follows the user up
+    counts toward their relationship (one person for money and work, 002:4536-4544)."""
+    us = office.users
+    for row, task in enumerate(FOLLOW_UP_TASKS):
+        same = us.cw[task, who] == cw
+        us.sessions_same[row, who[same]] += 1
 
 
 def assessments(office, c: Citizens, who: np.ndarray, lost: np.ndarray, wk: OfficeWeek) -> None:
@@ -128,14 +139,19 @@ def follow_up(office, c: Citizens, items: WorkItems, done: np.ndarray, ratio: np
         us.sessions_week[i] += 1
         us.hours_week[i] += hours
         same = us.sessions_same[row, i]
-        gain = session_gain(fu, office.staff.competence[cw, task], same, lost[i], hours)
+        own = cw == us.cw[task, i]            # held by the user's own caseworker, not a colleague covering
+        comp = office.staff.competence[cw, task]
+        gain = session_gain(fu, comp, np.where(own, same, 0), lost[i], np.maximum(hours - extra_hours(office, c, row, i), 0.0))
+        if row == 1 and s.office.portfolio:
+            gain = gain * (1.0 + fu.portfolio_effect * portfolio_need(office, c, i))
+        us.reassess[row, i[own]] = False
         if task == Task.WORK:
             _work_session(office, c, i, gain, week, rng, wk)
         else:
             for arena, size in ((Arena.HOUSING, fu.housing_effect), (Arena.ACTIVITY, fu.activity_effect),
                                 (Arena.ECONOMY, fu.economy_effect)):
                 a[arena, i] = np.minimum(a[arena, i] + size * gain, 1.0)
-        us.sessions_same[row, i] = same + 1
+        us.sessions_same[row, i] = np.where(own, same + 1, same)
         us.last_session[row, i] = week
         # progress since the last session; under pressure, users without progress are parked (003:593-605)
         now = a[:, i]

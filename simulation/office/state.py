@@ -50,7 +50,8 @@ class UserState:
     hours_week: np.ndarray = column(np.float32, 0.0)     # follow-up hours received this week
     cw: np.ndarray = column(np.int32, -1, rows=len(Task))              # caseworker per task, -1 none
     last_session: np.ndarray = column(np.int32, NEVER, rows=len(FOLLOW_UP_TASKS))
-    sessions_same: np.ndarray = column(np.int16, 0, rows=len(FOLLOW_UP_TASKS))   # with the current caseworker
+    sessions_same: np.ndarray = column(np.int16, 0, rows=len(FOLLOW_UP_TASKS))   # contacts with the current caseworker
+    reassess: np.ndarray = column(bool, False, rows=len(FOLLOW_UP_TASKS))   # a new caseworker must read the case
 
     @classmethod
     def empty(cls, capacity: int) -> UserState:
@@ -114,6 +115,7 @@ class OfficeWeek:
     ended_to_work: int = 0
     ended_to_disability: int = 0
     qualification_starts: int = 0
+    covered: int = 0                                   # items done by a colleague covering a backlog
     quintile_hours: np.ndarray = field(default_factory=lambda: np.zeros(5))
     quintile_users: np.ndarray = field(default_factory=lambda: np.zeros(5))
     group_hours: np.ndarray = field(default_factory=lambda: np.zeros(len(BENEFIT_GROUPS)))

@@ -16,7 +16,7 @@ from enum import IntEnum
 import numpy as np
 
 from ..population import Citizens
-from ..vocabulary import Activity, Benefit, NeedLevel, Task, by_member
+from ..vocabulary import Activity, Arena, Benefit, NeedLevel, Task, by_member
 from . import creaming
 from .crowding_out import Priority
 from .state import FOLLOW_UP_TASKS
@@ -38,6 +38,11 @@ KIND_ACTIVITY = by_member(WorkKind, {
     WorkKind.COORDINATION: Activity.COORDINATION, WorkKind.ASSESSMENT: Activity.DECISIONS,
     WorkKind.DIALOGUE: Activity.FOLLOW_UP, WorkKind.WORK_SESSION: Activity.FOLLOW_UP,
     WorkKind.HOUSING_SOCIAL_SESSION: Activity.FOLLOW_UP}, dtype=np.int64)
+#: the task whose experience an item builds (coordination: none, a spare last column)
+KIND_TASK = by_member(WorkKind, {
+    WorkKind.INTAKE: Task.INTAKE, WorkKind.DECISION: Task.ECONOMIC, WorkKind.RENEWAL: Task.ECONOMIC,
+    WorkKind.COORDINATION: len(Task), WorkKind.ASSESSMENT: Task.WORK, WorkKind.DIALOGUE: Task.WORK,
+    WorkKind.WORK_SESSION: Task.WORK, WorkKind.HOUSING_SOCIAL_SESSION: Task.HOUSING_SOCIAL}, dtype=np.int64)
 SESSION_KIND = (WorkKind.WORK_SESSION, WorkKind.HOUSING_SOCIAL_SESSION)   # by row of FOLLOW_UP_TASKS
 FOLLOW_UP_KINDS = (WorkKind.DIALOGUE, WorkKind.WORK_SESSION, WorkKind.HOUSING_SOCIAL_SESSION)
 #: weeks of long sick leave before NAV's follow-up starts (activity requirement at 8 weeks)
@@ -144,7 +149,8 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
     for row, who, ratio, _ in candidates:
         due = ratio >= 1.0
         demand += np.bincount(us.cw[FOLLOW_UP_TASKS[row], who[due]], minlength=len(budget)) * session
-    pressure = demand / budget
+    # an absent caseworker (sick, or a vacant post) is under no pressure: their items wait or are covered
+    pressure = np.divide(demand, budget, out=np.ones_like(demand), where=budget > 0)
     office.staff.pressure = pressure
     # under pressure sessions are shortened and standardised (graded, 003:984-1000)
     length = session * np.clip(1.0 / np.maximum(pressure, 1e-9), o.shortest_session_share, 1.0)
@@ -153,13 +159,38 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
     for row, who, ratio, waited in candidates:
         cw = us.cw[FOLLOW_UP_TASKS[row], who]
         due = ratio >= 1.0
+        hours = length[cw] + extra_hours(office, c, row, who)
         key = creaming.order_key(o.priority_rule, c.arenas, who[due], waited[due], w[cw[due]])
-        b.add(cw[due], Priority.DUE_FOLLOW_UP, key, length[cw[due]], SESSION_KIND[row], who[due])
+        b.add(cw[due], Priority.DUE_FOLLOW_UP, key, hours[due], SESSION_KIND[row], who[due])
         ratios.append(ratio[due])
         early = ~due
-        b.add(cw[early], Priority.EARLY_FOLLOW_UP, -ratio[early], length[cw[early]], SESSION_KIND[row], who[early])
+        b.add(cw[early], Priority.EARLY_FOLLOW_UP, -ratio[early], hours[early], SESSION_KIND[row], who[early])
         ratios.append(ratio[early])
     return b.build(), np.concatenate(ratios)
+
+
+def portfolio_need(office, c: Citizens, who: np.ndarray) -> np.ndarray:
+    """Users whose need matches a municipal service the office holds (002:6082-6107): substance
+    use, a lost home, limited Norwegian (the introduction programme)."""
+    held = office.s.office.portfolio
+    match = np.zeros(len(who), dtype=bool)
+    if "substance_use" in held:
+        match |= c.substance_use[who]
+    if "housing" in held:
+        match |= c.arenas[Arena.HOUSING, who] < office.s.arenas.loss_threshold
+    if "introduction" in held:
+        match |= c.language[who]
+    return match
+
+
+def extra_hours(office, c: Citizens, row: int, who: np.ndarray) -> np.ndarray:
+    """Hours a session takes beyond its length: reading the case after a change of caseworker,
+    and, in housing and social follow-up, the service the office holds for the user's need."""
+    s = office.s
+    extra = office.users.reassess[row, who] * s.follow_up.reassessment_hours
+    if row == 1 and s.office.portfolio:
+        extra = extra + portfolio_need(office, c, who) * s.office.service_hours_per_user
+    return extra
 
 
 def need_level(c: Citizens, idx: np.ndarray, lost: np.ndarray) -> np.ndarray:
