@@ -204,10 +204,11 @@ _entry("user_exits_to_disability_per_year", "office users leaving for disability
 # ---- how the office works ----
 for _activity, _better, _head in (("intake", None, False), ("decisions", None, True),
                                   ("coordination", "lower", False), ("follow_up", "higher", True),
-                                  ("documentation", None, False), ("duties", None, False),
-                                  ("absence", None, False), ("idle", None, True)):
+                                  ("documentation", None, False), ("switching", "lower", False),
+                                  ("duties", None, False), ("absence", None, False), ("idle", None, True)):
     _words = {"follow_up": "follow-up", "idle": "nothing (idle)", "coordination": "coordinating hand-offs",
-              "documentation": "case notes and letters", "absence": "holidays and sick leave (absence)"}
+              "documentation": "case notes and letters", "switching": "switching between kinds of task",
+              "absence": "holidays, sick leave and vacant posts (absence)"}
     _entry(f"time_share_{_activity}", f"caseworker time on {_words.get(_activity, _activity)}", "share",
            "{:.1%}", _better, topic="office", min_difference=0.02, reason=_TIME, headline=_head)
 _entry("pressure", "time pressure", "ratio", "{:.2f}", "lower", topic="office", min_difference=0.05,
@@ -261,6 +262,22 @@ for _group, _on in (("state", "state benefits"), ("municipal", "social assistanc
 _entry("follow_up_municipal_to_state", "follow-up for municipal against state benefit users (1 = equal)", "ratio",
        "{:.2f}", None, topic="office", min_difference=0.1,
        reason="assumption: a tenth more or less follow-up for one line (002:8040-8051 asks for equal follow-up)")
+_entry("staff_sick_leave", "caseworkers on sick leave", "share", "{:.1%}", "lower", topic="office",
+       min_difference=0.01, reason="assumption: one percentage point of staff; SSB reports sick leave to 0.1 points "
+                                   "but offices vary by several (002:8304-8306)")
+_entry("staff_vacancy_share", "caseworker posts vacant", "share", "{:.1%}", "lower", topic="office",
+       min_difference=0.01, reason="assumption: one percentage point of posts, about one post in a large office")
+_entry("staff_turnover_per_year", "caseworkers leaving per post and year", "per post a year", "{:.2f}", "lower",
+       topic="office", min_difference=0.02, reason="assumption: two leavers per hundred posts a year")
+_entry("staff_strain", "caseworker strain (mean)", "index", "{:.2f}", "lower", topic="office",
+       min_difference=0.05, note="a slow average of overload (time pressure above 1); 0 = never overloaded",
+       reason="assumption: 0.05 is a sustained overload of about 5 % of a caseworker's hours")
+_entry("covered_items_per_week", "work items covered by another unit, per week", "items", "{:.1f}", None,
+       topic="office", min_difference=0.10, relative=True, reason=_RARE)
+_entry("staff_sick_leave_*", "caseworkers on sick leave in the unit '{member}'", "share", "{:.1%}", "lower",
+       topic="office", min_difference=0.01, reason="assumption: one percentage point of staff")
+_entry("competence_*", "mean competence in the unit '{member}'", "score", "{:.2f}", "higher", topic="office",
+       min_difference=0.05, reason="assumption: a twentieth of the competence scale, about a year's experience")
 _entry("caseload_*", "users per caseworker in the unit '{member}'", "users", "{:.1f}", None, topic="office",
        min_difference=0.10, relative=True, reason=_RARE)
 
