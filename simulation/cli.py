@@ -61,6 +61,15 @@ _positive_int = _whole_number(1)
 _seed = _whole_number(0)
 
 
+def _panel(text: str):
+    """An argparse type: the person-week panel's sample (a share in (0, 1] or ``all``)."""
+    from .panel import PanelSpec
+    try:
+        return PanelSpec.of(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _batch_options(parser, default_out: str, what: str) -> None:
     """The options every batch command shares: processes, overrides, folder, resume, quiet."""
     parser.add_argument("--jobs", type=_positive_int, default=None, help="local worker processes (default: all cores)")
@@ -100,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override a scenario value, e.g. --set office.handoff_loss=0.1 (repeatable)")
     run.add_argument("--out", type=Path, help="results folder (default: results/<time>-<scenario>-seed<N>)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.add_argument("--panel", nargs="?", const="0.05", default=None, type=_panel, metavar="SHARE|all",
+                     help="also write panel.parquet: one row per person and week for a share of persons "
+                          "(default 0.05) or all of them; put it after the scenario (docs/panel.md)")
     run.set_defaults(func=cmd_run)
 
     cmp_ = sub.add_parser(
@@ -309,7 +321,7 @@ def cmd_run(args) -> int:
     total = scenario.run.weeks + scenario.run.warmup_weeks
     bar = _progress(total, f"{scenario.name} seed {args.seed}", args.quiet)
     try:
-        result = run(scenario, seed=args.seed, progress=bar.update if bar else None)
+        result = run(scenario, seed=args.seed, progress=bar.update if bar else None, panel=args.panel)
     finally:
         if bar:
             bar.close()
@@ -327,6 +339,9 @@ def cmd_run(args) -> int:
             # e.g. months per recipient-year need a whole recorded year, 6-month exits 26 weeks
             shown = fmt.format(value) if value == value else "n/a (too few recorded weeks)"
             print(f"  {label:<52} {shown}")
+        if result.panel is not None:
+            who = "all persons" if args.panel.share == "all" else f"a share {args.panel.share:g} of persons"
+            print(f"panel: {len(result.panel):,} person-weeks ({who}) in {folder / results.PANEL}")
         print(f"results: {folder}")
     return 0
 

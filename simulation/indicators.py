@@ -274,6 +274,9 @@ _entry("staff_strain", "caseworker strain (mean)", "index", "{:.2f}", "lower", t
        reason="assumption: 0.05 is a sustained overload of about 5 % of a caseworker's hours")
 _entry("covered_items_per_week", "work items covered by another unit, per week", "items", "{:.1f}", None,
        topic="office", min_difference=0.10, relative=True, reason=_RARE)
+_entry("relationships_broken", "user-caseworker relationships broken by reorganisations", "relationships",
+       "{:,.0f}", "lower", topic="office", min_difference=0.10, relative=True, reason=_RARE,
+       note="each is a user who must start again with a new caseworker (003:367-369)")
 _entry("staff_sick_leave_*", "caseworkers on sick leave in the unit '{member}'", "share", "{:.1%}", "lower",
        topic="office", min_difference=0.01, reason="assumption: one percentage point of staff")
 _entry("competence_*", "mean competence in the unit '{member}'", "score", "{:.2f}", "higher", topic="office",

@@ -29,6 +29,7 @@ from .runner import RunResult
 MANIFEST = "manifest.json"
 TIMESERIES = "timeseries.parquet"
 SUMMARY = "summary.parquet"
+PANEL = "panel.parquet"      # only with ``marginsim run --panel`` (docs/panel.md)
 
 
 class ResultsError(ValueError):
@@ -125,6 +126,13 @@ def write_run(result: RunResult, folder: Path, *, argv: list[str] | None = None,
         result.timeseries.to_parquet(tmp / TIMESERIES, index=False)
         result.summary_frame().to_parquet(tmp / SUMMARY, index=False)
         files = [TIMESERIES, SUMMARY]
+        panel = None
+        if result.panel is not None:
+            result.panel.to_parquet(tmp / PANEL, index=False)
+            files.append(PANEL)
+            panel = {"share": result.panel_spec.share if result.panel_spec else None,
+                     "columns": list(result.panel.columns), "rows": len(result.panel),
+                     "units": [u.name for u in result.scenario.office.units]}   # the panel's unit codes
         if figures:
             files += [str(p.relative_to(tmp)) for p in plots.run_figures(result.timeseries, tmp / "figures",
                                                                          title=result.scenario.name)]
@@ -136,6 +144,7 @@ def write_run(result: RunResult, folder: Path, *, argv: list[str] | None = None,
             "warmup_weeks": result.scenario.run.warmup_weeks,
             "steady_state": steady_state(result.summary, result.scenario.run.warmup_weeks),
             "timings": result.timings, "environment": environment(), "files": files + [MANIFEST],
+            **({"panel": panel} if panel else {}),
             "scenario": result.scenario.to_dict(),
         })
     return Path(folder)
@@ -148,6 +157,7 @@ class LoadedRun:
     manifest: dict
     timeseries: pd.DataFrame
     summary: dict
+    panel: pd.DataFrame | None = None     # the person-week panel, if the run recorded one
 
 
 def load_run(folder: str | Path) -> LoadedRun:
@@ -158,4 +168,5 @@ def load_run(folder: str | Path) -> LoadedRun:
         raise ResultsError(f"{folder}: not a marginsim results folder (no {MANIFEST})")
     manifest = json.loads(path.read_text(encoding="utf-8"))
     summary = pd.read_parquet(folder / SUMMARY).iloc[0].to_dict()
-    return LoadedRun(manifest, pd.read_parquet(folder / TIMESERIES), summary)
+    panel = pd.read_parquet(folder / PANEL) if (folder / PANEL).is_file() else None
+    return LoadedRun(manifest, pd.read_parquet(folder / TIMESERIES), summary, panel)

@@ -67,9 +67,9 @@ class Run:
                        source="assumption: ten years, long enough for follow-up effects of 2-3 years (Card et al. 2018)",
                        lo=1, hi=5200)
     warmup_weeks: int = param(
-        520, "Spin-up: weeks simulated before recording, so every stock (disability above all, whose "
+        1040, "Spin-up: weeks simulated before recording, so every stock (disability above all, whose "
         "recipients stay for decades) has settled. The manifest records the drift over the recorded window.",
-        unit="weeks", source="assumption: 10 years from an initial state drawn near the targets; the drift check (docs/calibration.md) shows the stocks settled",
+        unit="weeks", source="assumption: 20 years from an initial state drawn near the targets: after 10 the disability stock still drifted 3-7 % over the recorded decade, after 20 every headline stock drifts less than 5 % (docs/calibration.md)",
         lo=0, hi=5200)
 
 
@@ -86,7 +86,7 @@ class Population:
         unit="share", source="assumption: a cohort turning 18 is about 2 % of adults 18-66 a year (SSB population "
         "by age), against about 5 % leaving a year", lo=0.0, hi=1.0)
     at_risk_share_of_inflow: float = param(
-        0.12, "Share of newcomers not in school who arrive without work, network or means.",
+        0.06, "Share of newcomers not in school who arrive without work, network or means.",
         unit="share", source="004:4593-4597 (new people at risk); share: assumption", lo=0.0, hi=1.0)
     education_share_at_18: float = param(
         0.6, "Share of 18-year-old newcomers still in education.",
@@ -106,7 +106,7 @@ class Population:
         0.02, "Share with substance use problems among newcomers (complexity trait).",
         unit="share", source="002:3393-3397; share: assumption", lo=0.0, hi=1.0)
     low_income_share: float = param(
-        0.08, "Share with a low wage and minimum-rate benefits: their own income may not reach the "
+        0.1, "Share with a low wage and minimum-rate benefits: their own income may not reach the "
         "social-assistance norm, so they get top-ups.",
         unit="share", source="SSB sosialhjelp (2016): social assistance is the main income of about 4 in 10 recipients "
         "(the rest get top-ups); share sized to it", lo=0.0, hi=1.0)
@@ -201,7 +201,7 @@ class Shocks:
                         unit="per week", source="SSB 2017: 20.5 % of recipients get one month (short spells come "
                         "from shocks); rate calibrated", lo=0.0, hi=0.5)
     debt_out_of_work_factor: float = param(
-        2.0, "Multiplier on debt shocks while out of work.",
+        1.2, "Multiplier on debt shocks while out of work.",
         unit="factor", source="004:2359-2373; size: assumption", lo=1.0, hi=50.0)
     debt_steady_income_factor: float = param(
         0.3, "Multiplier on debt shocks on disability benefit or early pension (a steady, predictable income).",
@@ -266,6 +266,11 @@ class Health:
     disability_age_growth: float = param(
         0.06, "Growth per year of age of the odds of disability at a decision or at the end of AAP.",
         unit="per year", source="NAV uføretrygd (2017): most disability recipients are 50+; size: assumption", lo=0.0, hi=0.3)
+    disability_other_per_year: float = param(
+        0.08, "Yearly hazard, at age 40, of disability benefit for someone out of work with a lasting health "
+        "problem and no state benefit (routes other than AAP and sick pay; grows with age).", unit="per year",
+        source="NAV uføretrygd: about 2 in 10 new recipients come neither from AAP nor from sick pay; rate calibrated",
+        lo=0.0, hi=1.0)
     disability_at_aap_end: float = param(
         0.35, "Probability, at age 40, of disability benefit when AAP runs out (else back to job seeking).",
         unit="probability", source="004:743-751, 004:3735-3751; share: assumption", lo=0.0, hi=1.0)
@@ -406,14 +411,14 @@ class Caseworkers:
         source="SSB sykefravær (about 6 % in public administration); hazard: assumption (spells of about four weeks)",
         lo=0.0, hi=1.0)
     sick_leave_weeks: float = param(4.0, "Mean length of a caseworker's sick-leave spell.", unit="weeks",
-                                    source="assumption: a month", lo=1.0, hi=52.0)
+                                    source="assumption: a spell of about a month, as most sick-leave spells are short", lo=1.0, hi=52.0)
     strain_sick_leave_factor: float = param(
         4.0, "Sick-leave hazard rises by this factor per unit of strain (strain 0.5 triples it).",
         unit="factor", source="002:8304-8306 (17-18 % sick leave in strained units); size calibrated to it "
         "(docs/calibration.md)", lo=0.0, hi=100.0)
     strain_weeks: float = param(
         13.0, "Weeks over which strain builds up and wears off (moving average of overload).", unit="weeks",
-        source="assumption: a quarter", lo=1.0, hi=520.0)
+        source="assumption: overload wears on people over about a quarter", lo=1.0, hi=520.0)
     turnover_per_year: float = param(
         0.08, "Yearly probability that an unstrained caseworker leaves the office.", unit="per year",
         source="assumption: a public-sector turnover of about 8 % a year", lo=0.0, hi=1.0)
@@ -694,16 +699,22 @@ class Scenario:
     def scaled(self, citizens: int) -> "Scenario":
         """The same office for another population, with the same staff per adult: total staff =
         round(staff per adult x ``citizens``), shared over the units in proportion to their staff by
-        largest remainder (:func:`share_out`). Every unit keeps at least one caseworker (a unit
-        without staff would strand its users), so an office of k units never has fewer than k and
-        a very small district gets more staff per adult than asked for; ``marginsim compare``
-        prints staff per 1,000 adults and warns when scenarios differ."""
+        largest remainder (:func:`share_out`); a reorganisation's units likewise. Every unit keeps at
+        least one caseworker (a unit without staff would strand its users), so an office of k units
+        never has fewer than k and a very small district gets more staff per adult than asked for;
+        ``marginsim compare`` prints staff per 1,000 adults and warns when scenarios differ."""
         moved = self.replace(**{"population.citizens": citizens})      # validates citizens
-        total = round(self.total_staff * moved.population.citizens / self.population.citizens)
-        units = self.to_dict()["office"]["units"]
-        for u, n in zip(units, share_out(total, [u["staff"] for u in units])):
-            u["staff"] = n
-        return moved.replace(**{"office.units": units})
+        ratio = moved.population.citizens / self.population.citizens
+
+        def scale(units):
+            shares = share_out(round(sum(u.staff for u in units) * ratio), [u.staff for u in units])
+            return tuple(dataclasses.replace(u, staff=n) for u, n in zip(units, shares, strict=True))
+
+        return dataclasses.replace(
+            moved,
+            office=dataclasses.replace(moved.office, units=scale(self.office.units)),
+            reorganisation=tuple(dataclasses.replace(r, units=scale(r.units)) for r in self.reorganisation),
+        )
 
     @property
     def total_staff(self) -> int:

@@ -161,6 +161,17 @@ PATTERNS = [
             "specialist", "handoffs_per_user", "higher"),
     Pattern("contact_points", "specialist offices give users more contact points", "002:5089-5093", "generalist",
             "specialist", "contact_points_per_user", "higher"),
+    # P3 and P4 of docs/ODD.md: results of learning, hand-offs and strain, the same code in every office
+    Pattern("specialist_competence", "P3: specialists know their task better (learnt competence, staff-weighted)",
+            "000:4420-4428; 002:4939-4941", "generalist", "specialist", "competence_mean", "higher"),
+    Pattern("lost_at_transfers", "P3: specialist offices lose users at transfers", "002:3813-3841; 001:389",
+            "generalist", "specialist", "lost_in_handoff_per_year", "higher"),
+    Pattern("generalist_too_demanding", "P4: the generalist role is 'too demanding' (staff sick leave; "
+            "specialist minus generalist, so 'lower' means the generalists are off sick more)",
+            "002:4983-4985; 002:7496-7500", "generalist", "specialist", "staff_sick_leave", "lower"),
+    Pattern("generalist_heaviest", "P4: generalists give the heaviest users less follow-up (hours per "
+            "user-week, most marginalised fifth; specialist minus generalist)", "002:4564-4572",
+            "generalist", "specialist", "follow_up_hours_per_user_week_q1", "higher"),
     Pattern("duration_dependence", "the longer out of work, the lower the return hazard (hazard ratio month 1 / months 2-6)",
             "004:4445-4455", "generalist", "generalist", "duration_dependence_ratio", "higher"),
     Pattern("several_arenas", "several arenas lost accelerate exclusion (acceleration on vs off)", "004:2859-2871",

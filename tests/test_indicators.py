@@ -18,8 +18,8 @@ def test_every_summary_indicator_has_a_catalogue_entry(small_runs):
     assert not missing, f"add these to simulation/indicators.py: {missing}"
 
 
-def test_no_catalogue_entry_outlives_its_indicator():
-    keys = set(metrics.summary_keys())
+def test_no_catalogue_entry_outlives_its_indicator(small_runs):
+    keys = set(metrics.summary_keys()).union(*(r.summary for r in small_runs.values()))
     stale = [n for n in indicators.CATALOGUE if not n.endswith("_*") and n not in keys]
     assert not stale, f"these catalogue entries are no longer in the summary: {stale}"
 
