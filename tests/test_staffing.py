@@ -80,3 +80,12 @@ def test_compare_prints_staff_per_1000_adults_and_warns_once(tmp_path):
     assert f"generalist: {staff} caseworkers for 1,000 adults = {staff:.2f} per 1,000 adults" in proc.stdout
     assert "target_group_teams: 5 caseworkers for 1,000 adults = 5.00 per 1,000 adults" in proc.stdout
     assert proc.stdout.count("warning: staff per 1,000 adults differ") == 1
+
+
+def test_a_reorganisation_is_scaled_with_the_office():
+    s = _load("specialist_to_generalist", "population.citizens=8000")
+    full = _load("specialist_to_generalist")
+    for before, after in zip(full.reorganisation, s.reorganisation, strict=True):
+        total = sum(u.staff for u in before.units)
+        assert sum(u.staff for u in after.units) == max(len(before.units), round(total * 8000 / full.population.citizens))
+    assert s.total_staff == round(full.total_staff * 8000 / full.population.citizens)
