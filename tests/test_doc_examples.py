@@ -50,3 +50,10 @@ def test_example_runs_as_a_script(code, tmp_path):
     proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def test_make_demo_writes_a_new_folder_and_deletes_nothing():
+    """The README promises an existing results folder is never overwritten; `make demo` keeps that."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "rm " not in recipe and "results/demo-$$(date" in recipe
