@@ -12,28 +12,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import indicators
 from .scenario import ScenarioError
 from .version import VersionAction
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
-HEADLINE = [
-    ("mean_position", "mean position on the axis", "{:.3f}"),
-    ("share_2plus_lost", "share with 2+ arenas lost", "{:.2%}"),
-    ("employment_rate", "employment rate, 20-66", "{:.1%}"),
-    ("disability_share", "disability benefit, share of adults", "{:.1%}"),
-    ("aap_share", "work assessment allowance (AAP), share of adults", "{:.1%}"),
-    ("sa_recipient_share", "social-assistance recipients, share of adults", "{:.2%}"),
-    ("sa_months_per_recipient", "months on social assistance per recipient-year", "{:.2f}"),
-    ("unemployment_exit_6_months", "unemployment spells ended within 6 months", "{:.1%}"),
-    ("time_share_follow_up", "caseworker time on follow-up", "{:.1%}"),
-    ("time_share_idle", "caseworker time idle", "{:.1%}"),
-    ("first_follow_up_wait_weeks", "weeks from intake to first follow-up", "{:.1f}"),
-    ("handoffs_per_user", "hand-offs per user", "{:.2f}"),
-    ("contact_points_per_user", "contact points per user", "{:.2f}"),
-    ("creaming_index", "creaming index (+: hours go to the most included)", "{:+.2f}"),
-]
+HEADLINE = indicators.cli_headline()     # (key, label, format) from the indicator catalogue
 
 
 BAR_DELAY_S = 0.5   # progress bars wait this long, so a command refused at once prints no empty bar
@@ -270,9 +256,11 @@ def cmd_sensitivity(args) -> int:
         raise BadInput(f"{args.folder}: a {spec.design} sweep has no sensitivity indices; use a morris or sobol design")
     results = sw.load_sweep_results(args.folder)
     try:
-        sensitivity.write_analysis(spec, results, args.folder / "sensitivity")
+        table = sensitivity.write_analysis(spec, results, args.folder / "sensitivity")
     except ValueError as exc:
         raise BadInput(f"{args.folder}: {exc}") from None
+    for warning in table.attrs["warnings"]:     # designs too small to separate signal from noise
+        print(f"marginsim: warning: {warning}", file=sys.stderr)
     print(f"sensitivity: {args.folder / 'sensitivity' / 'sensitivity.md'}")
     return 0
 
@@ -309,10 +297,11 @@ def cmd_compare(args) -> int:
         loaded = compare.load_comparison(folder)
         s = loaded.summary
         print(f"compared {', '.join(plan.names)}: {plan.replications} replications each, {_processes(jobs)}")
+        from .report import fmt, staffing_note
+        print("\n".join(staffing_note(plan.scenarios)))     # staff per 1,000 adults, and a warning if they differ
         for metric in ("share_2plus_lost", "handoffs_per_user", "first_follow_up_wait_weeks", "creaming_index"):
-            from .report import fmt
             cells = [f"{n} {fmt(metric, s[(s.scenario == n) & (s.metric == metric)]['mean'].iloc[0])}" for n in plan.names]
-            print(f"  {metric:<28} " + " | ".join(cells))
+            print(f"  {indicators.label(metric):<44} " + " | ".join(cells))
         print(f"report: {folder / 'report.md'} (and report.html)")
     return 0
 

@@ -697,16 +697,22 @@ class Scenario:
         return from_dict(data, source=None)
 
     def scaled(self, citizens: int) -> "Scenario":
-        """The same office for another population: every unit's staff scales in proportion."""
-        factor = citizens / self.population.citizens
+        """The same office for another population, with the same staff per adult: total staff =
+        round(staff per adult x ``citizens``), shared over the units in proportion to their staff by
+        largest remainder (:func:`share_out`); a reorganisation's units likewise. Every unit keeps at
+        least one caseworker (a unit without staff would strand its users), so an office of k units
+        never has fewer than k and a very small district gets more staff per adult than asked for;
+        ``marginsim compare`` prints staff per 1,000 adults and warns when scenarios differ."""
+        moved = self.replace(**{"population.citizens": citizens})      # validates citizens
+        ratio = moved.population.citizens / self.population.citizens
 
         def scale(units):
-            return tuple(dataclasses.replace(u, staff=max(1, round(u.staff * factor))) for u in units)
+            shares = share_out(round(sum(u.staff for u in units) * ratio), [u.staff for u in units])
+            return tuple(dataclasses.replace(u, staff=n) for u, n in zip(units, shares, strict=True))
 
         return dataclasses.replace(
-            self,
-            population=dataclasses.replace(self.population, citizens=citizens),
-            office=dataclasses.replace(self.office, units=scale(self.office.units)),
+            moved,
+            office=dataclasses.replace(moved.office, units=scale(self.office.units)),
             reorganisation=tuple(dataclasses.replace(r, units=scale(r.units)) for r in self.reorganisation),
         )
 
@@ -750,12 +756,17 @@ def share_out(total: int, weights: list[int]) -> list[int]:
 
 def apply_settings(scenario: Scenario, **settings: Any) -> Scenario:
     """Apply plain keyword settings: the :data:`SETTINGS` shortcuts, plus ``caseworkers`` (total
-    staff, shared among units in proportion) and ``caseload_cap`` (for every unit)."""
+    staff, shared among units in proportion) and ``caseload_cap`` (for every unit). ``citizens``
+    without ``caseworkers`` keeps staff per adult (:meth:`Scenario.scaled`); with it, the given
+    staff wins."""
     if not settings:
         return scenario
     settings = dict(settings)
     staff = settings.pop("caseworkers", None)
     cap = settings.pop("caseload_cap", None)
+    citizens = settings.pop("citizens", None) if staff is None else None
+    if citizens is not None:
+        scenario = scenario.scaled(citizens)
     dotted = {}
     for name, value in settings.items():
         if name not in SETTINGS:
@@ -798,13 +809,16 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | list[str] | None
     data = _read_with_extends(path, seen=())
     source = str(path)
     overrides = _parse_overrides(overrides)
+    # a new population keeps the file's staff per adult, unless the units' staff are set too
+    citizens = None if any(k.startswith("office.units") for k in overrides) else overrides.pop("population.citizens", None)
     for key, value in overrides.items():
         _set_dotted(data, key, value, source=f"{source} (--set)", must_exist=True)
     try:
-        return from_dict(data, source=source)
+        scenario = from_dict(data, source=source)
+        return scenario if citizens is None else scenario.scaled(citizens)
     except ScenarioError as exc:
-        if exc.key in overrides:      # a bad value that came from the command line: say so
-            raise ScenarioError(f"{source} (--set)", exc.key, exc.message) from None
+        if exc.key in overrides or citizens is not None and exc.key == "population.citizens":
+            raise ScenarioError(f"{source} (--set)", exc.key, exc.message) from None   # from the command line: say so
         raise
 
 
