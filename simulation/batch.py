@@ -148,13 +148,13 @@ def prepare_folder(folder: Path, batch: Batch, *, resume: bool) -> None:
     of another program) is not fatal: the definition is also in ``signature.json``, and the
     manifest is rebuilt from it and from the runs on disk.
     """
-    if not resume or not folder.is_dir() or not any(folder.iterdir()):
-        if folder.is_dir() and any(folder.iterdir()):
-            raise ResultsError(f"{folder}: output folder already exists and is not empty; "
-                               "use --resume to complete it, or choose another --out")
-        check_output_folder(folder)
-        return
     check_output_folder(folder, may_exist=True)
+    FolderLock(folder).refuse_if_held()
+    if not folder.is_dir() or not any(folder.iterdir()):
+        return
+    if not resume:
+        raise ResultsError(f"{folder}: output folder already exists and is not empty; "
+                           "use --resume to complete it, or choose another --out")
     recorded = read_json(folder / MANIFEST)
     if recorded is None or batch.signature_key not in recorded:
         recorded = read_json(folder / SIGNATURE)
@@ -188,6 +188,18 @@ class FolderLock:
         self.folder, self.path = Path(folder), Path(folder) / LOCK
         self.mine = {"pid": os.getpid(), "host": socket.gethostname(), "since": now_iso()}
 
+    def refuse_if_held(self) -> None:
+        """Refuse at once if a live process holds the lock (checked again, atomically, on entry)."""
+        if self.path.is_file():
+            holder = read_json(self.path) or {}
+            if not self._stale(holder):
+                raise self._held(holder)
+
+    def _held(self, holder: dict) -> ResultsError:
+        return ResultsError(f"{self.folder}: another marginsim (process {holder.get('pid', '?')} on "
+                            f"{holder.get('host', '?')}) is writing to this folder; wait for it to end, or "
+                            f"delete {self.path} if it has")
+
     def __enter__(self) -> "FolderLock":
         for attempt in (1, 2):
             try:
@@ -197,10 +209,7 @@ class FolderLock:
                 if attempt == 1 and self._stale(holder):
                     self.path.unlink(missing_ok=True)
                     continue
-                raise ResultsError(
-                    f"{self.folder}: another marginsim (process {holder.get('pid', '?')} on "
-                    f"{holder.get('host', '?')}) is writing to this folder; wait for it to end, or "
-                    f"delete {self.path} if it has") from None
+                raise self._held(holder) from None
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(self.mine, fh)
             return self

@@ -83,6 +83,13 @@ def check_output_folder(folder: Path, *, may_exist: bool = False) -> None:
     non-empty folder (a batch being resumed).
     """
     folder = Path(folder)
+    limit = _path_limit(Path("."), "PC_NAME_MAX", 255)
+    too_long = [part for part in folder.parts if len(part.encode()) > limit]
+    if too_long:
+        raise ResultsError(f"{str(folder)[:60]}...: the name {too_long[0][:20]!r}... is longer than {limit} bytes; "
+                           "choose a shorter --out")
+    if len(str(folder.absolute()).encode()) + 80 > _path_limit(Path("."), "PC_PATH_MAX", 4096):
+        raise ResultsError(f"{str(folder)[:60]}...: path too long for the files inside it; choose a shorter --out")
     if folder.exists() and not folder.is_dir():
         raise ResultsError(f"{folder}: is a file, not a folder; choose another --out")
     if folder.is_dir() and not may_exist and any(folder.iterdir()):
@@ -90,12 +97,6 @@ def check_output_folder(folder: Path, *, may_exist: bool = False) -> None:
     ancestor = next(p for p in [folder, *folder.absolute().parents] if p.exists())
     if not ancestor.is_dir():
         raise ResultsError(f"{folder}: {ancestor} is a file, so no folder can be made under it; choose another --out")
-    limit = _path_limit(ancestor, "PC_NAME_MAX", 255)
-    too_long = [part for part in folder.parts if len(part.encode()) > limit]
-    if too_long:
-        raise ResultsError(f"{folder}: the name {too_long[0][:20]!r}... is longer than {limit} bytes; choose a shorter --out")
-    if len(str(folder.absolute()).encode()) + 80 > _path_limit(ancestor, "PC_PATH_MAX", 4096):
-        raise ResultsError(f"{folder}: path too long for the files inside it; choose a shorter --out")
     try:
         probe = Path(tempfile.mkdtemp(prefix=".marginsim-probe-", dir=folder if folder.is_dir() else ancestor))
         (probe / "probe").write_bytes(b"\0" * 65536)     # a full disk refuses this much
