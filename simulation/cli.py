@@ -57,7 +57,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (``prog: error: message (see prog --help)``), exit code 2."""
 
     def error(self, message):
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {_one_line(message)} (see {self.prog} --help)\n")
 
 
 def _whole_number(minimum: int, maximum: int | None = None):
@@ -384,6 +384,11 @@ def _progress(total: int, desc: str, quiet: bool):
     return tqdm(total=total, desc=desc, unit="week", delay=1.0, leave=False, file=sys.stderr)
 
 
+def _one_line(text) -> str:
+    """An error as one printable line: newlines or control characters quoted from input are escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def _terminate_as_interrupt(signum, frame):
     """SIGTERM (a cluster's time limit, ``kill``) ends a command like Ctrl-C: what finished is kept."""
     raise KeyboardInterrupt
@@ -402,17 +407,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ScenarioError, ResultsError, BadInput) as exc:
-        print(f"marginsim: error: {exc}", file=sys.stderr)
+        print(f"marginsim: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BatchFailed as exc:
-        print(f"marginsim: {exc}", file=sys.stderr)
+        print(f"marginsim: {_one_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except OSError as exc:     # the file system refused something: say what, not a traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"marginsim: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"marginsim: error: {_one_line(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
         return EXIT_FAILED
     except BadInputInterrupted as exc:
-        print(f"marginsim: {exc}", file=sys.stderr)
+        print(f"marginsim: {_one_line(exc)}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         print("marginsim: interrupted; nothing unfinished was kept", file=sys.stderr)
