@@ -163,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "recorded in DIR/failures/, Morris and Sobol sweeps end with DIR/sensitivity/.")
     swp.add_argument("sweep", help="sweep file (TOML), e.g. scenarios/sweeps/handoffs_and_duties.toml")
     swp.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    swp.add_argument("--wait-for-workers", type=_whole_number(1, 7 * 24 * 3600), default=None, metavar="SECONDS",
+                     help="on Dask: stop (resumably) when no worker has been connected this long (default 600)")
     _batch_options(swp, "results/<time>-sweep-<name>", "sweep")
     swp.set_defaults(func=cmd_sweep)
 
@@ -240,7 +242,8 @@ def cmd_sweep(args) -> int:
     total = len(spec.points()) * spec.replications
     results = _run_batch(
         lambda progress: sw.run_sweep(spec, folder, jobs=jobs, scheduler=args.scheduler, resume=args.resume,
-                                      progress=progress, argv=["marginsim", *sys.argv[1:]]),
+                                      progress=progress, argv=["marginsim", *sys.argv[1:]],
+                                      **({"stall_timeout": args.wait_for_workers} if args.wait_for_workers else {})),
         folder, total, lambda: len(sw.finished(folder)), "runs", f"sweep {spec.name}", args.quiet)
     failed = len(sw.load_failures(folder))
     if not args.quiet:

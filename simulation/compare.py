@@ -7,8 +7,11 @@ interrupted comparison keeps what had finished and ``resume=True`` completes the
 
 Folder layout::
 
-    manifest.json            plan, seeds, versions, status (running / interrupted / complete)
+    manifest.json            plan, seeds, versions, pid and host, status (running / finishing /
+                             interrupted / incomplete / complete); written by simulation/batch.py
+    signature.json, .lock    the plan (for resuming a damaged manifest); held while writing
     runs/<scenario>/rep-<k>.timeseries.parquet, rep-<k>.summary.parquet
+    failures/<scenario>-rep-<k>.json   a replication that raised (seed, error)
     replications.parquet     one row per scenario and replication (all summary indicators)
     summary.csv              one row per scenario and metric: mean, 95 % interval, paired difference
     figures/*.png, report.md, report.html

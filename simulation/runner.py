@@ -95,8 +95,9 @@ class BatchStalled(RuntimeError):
 
 #: A run whose worker dies is retried on a fresh worker this many times in all.
 MAX_ATTEMPTS = 3
-#: Seconds a Dask sweep waits with no worker connected before it gives up (resumable).
-STALL_TIMEOUT_S = 120.0
+#: Seconds a Dask sweep waits with no worker connected before it gives up (resumable); long
+#: enough for a batch queue to start workers, short enough that a dead cluster is noticed.
+STALL_TIMEOUT_S = 600.0
 
 
 def _do_catching(task: Task):

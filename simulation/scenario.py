@@ -461,7 +461,7 @@ def apply_settings(scenario: Scenario, **settings: Any) -> Scenario:
         _set_dotted(data, key, value, source="settings", must_exist=True)
     units = data["office"]["units"]
     if staff is not None:
-        staff = _check_value(int, {"lo": len(units), "hi": 1_000_000}, staff, "settings", "caseworkers")
+        staff = _check_value(int, {"lo": 1, "hi": 1_000_000}, staff, "settings", "caseworkers")
         for u, n in zip(units, share_out(staff, [u["staff"] for u in units])):
             u["staff"] = n
     if cap is not None:

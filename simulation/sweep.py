@@ -258,14 +258,23 @@ def _parameter(doc: _SweepDoc, base: Scenario, kind: str, name: str, spec) -> Pa
         raise doc.err(key, f"unknown field {sorted(unknown)[0]!r} (allowed: values, low, high, steps)")
     integer = _is_integer(base, name)
     if "values" in spec:
-        values = spec["values"]
-        if not isinstance(values, list) or not values:
-            raise doc.err(key, "empty range: values must be an array of at least one value")
-        if kind in ("morris", "sobol"):
-            raise doc.err(key, f"{kind} designs need a numeric range {{ low = ..., high = ... }}, not a list")
-        for value in values:
-            _check_setting(doc, base, name, value)
-        return Parameter(name, values=tuple(values), integer=integer)
+        return _value_list(doc, base, kind, name, spec["values"], integer)
+    return _value_range(doc, base, name, spec, integer)
+
+
+def _value_list(doc: _SweepDoc, base: Scenario, kind: str, name: str, values, integer: bool) -> Parameter:
+    key = f"parameters.{name}"
+    if not isinstance(values, list) or not values:
+        raise doc.err(key, "empty range: values must be an array of at least one value")
+    if kind in ("morris", "sobol"):
+        raise doc.err(key, f"{kind} designs need a numeric range {{ low = ..., high = ... }}, not a list")
+    for value in values:
+        _check_setting(doc, base, name, value)
+    return Parameter(name, values=tuple(values), integer=integer)
+
+
+def _value_range(doc: _SweepDoc, base: Scenario, name: str, spec: dict, integer: bool) -> Parameter:
+    key = f"parameters.{name}"
     low, high = spec["low"], spec["high"]
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (low, high)):
         raise doc.err(key, f"low and high must be finite numbers, got {low!r} and {high!r}")
@@ -288,6 +297,10 @@ def _check_setting(doc: _SweepDoc, base: Scenario, name: str, value) -> None:
             apply_settings(base, **{name: value})
     except ScenarioError as exc:
         raise doc.err(f"parameters.{name}", exc.message) from None
+    units = len(base.office.units)
+    if name == "caseworkers" and value < units:    # fewer would be raised to one per unit, not as recorded
+        raise doc.err(f"parameters.{name}", f"{value!r} is out of range; the office has {units} units, so at "
+                                            f"least {units} (one per unit)")
 
 
 def _outputs(doc: _SweepDoc) -> list[str]:
@@ -332,10 +345,14 @@ def check_points(sweep: Sweep) -> pd.DataFrame:
     points = sweep.points()
     for i, point in enumerate(points.to_dict("records")):
         try:
-            sweep.scenario_at(point)
+            scenario = sweep.scenario_at(point)
         except ScenarioError as exc:
             raise _err(sweep.source, f"parameters.{exc.key or ''}".rstrip("."),
                        f"point {i} ({point}): {exc.message}") from None
+        if "caseworkers" in point and scenario.total_staff != point["caseworkers"]:   # raised to one per unit
+            raise _err(sweep.source, "parameters.caseworkers",
+                       f"point {i} ({point}): {point['caseworkers']} is fewer than the office's "
+                       f"{len(scenario.office.units)} units (one caseworker per unit at least)")
     return points
 
 

@@ -514,6 +514,10 @@ def test_a_sweep_with_no_dask_workers_left_stops_and_can_resume(tmp_path):
     with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
         with pytest.raises(runner.BatchStalled):
             sw.run_sweep(spec, tmp_path / "out", scheduler=cluster.scheduler_address, stall_timeout=2)
+        code, _, err = main("sweep", sweep_file(tmp_path, GRID), *TINY, "--scheduler", cluster.scheduler_address,
+                            "--wait-for-workers", 2, "--out", tmp_path / "cli", "--quiet")
+        assert code == cli.EXIT_FAILED and "no worker has been connected for 2 s" in err and "--resume" in err
+        assert len(err.strip().splitlines()) == 1
     assert manifest(tmp_path / "out")["status"] == "interrupted"
     assert len(sw.run_sweep(spec, tmp_path / "out", jobs=1, resume=True)) == 4
 
