@@ -499,7 +499,8 @@ def test_an_unwritable_folder_is_refused_before_simulating(tmp_path, monkeypatch
     assert_refused(code, err, tmp_path / "o", "cannot write here", "Permission denied")
 
 
-def test_a_bad_scheduler_address_is_refused_at_once(tmp_path):
+def test_a_bad_scheduler_address_is_refused_at_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "CONNECT_TIMEOUT_S", 3)
     for address in ("not a url", "tcp://127.0.0.1:1"):
         started = time.monotonic()
         code, _, err = main("sweep", sweep_file(tmp_path, GRID), "--scheduler", address, "--out", tmp_path / "o")
