@@ -12,21 +12,24 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
 from .scenario import ScenarioError
+from .version import VersionAction
 
 EXIT_FAILED = 1          # runs failed, or the file system refused a write: what finished is kept
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 HEADLINE = [
-    ("mean_position", "mean position on the axis (last year)", "{:.3f}"),
-    ("share_2plus_lost", "share with 2+ arenas lost (last year)", "{:.2%}"),
-    ("employment_rate", "employment rate (last year)", "{:.1%}"),
+    ("mean_position", "mean position on the axis", "{:.3f}"),
+    ("share_2plus_lost", "share with 2+ arenas lost", "{:.2%}"),
+    ("employment_rate", "employment rate, 20-66", "{:.1%}"),
+    ("disability_share", "disability benefit, share of adults", "{:.1%}"),
+    ("aap_share", "work assessment allowance (AAP), share of adults", "{:.1%}"),
     ("sa_recipient_share", "social-assistance recipients, share of adults", "{:.2%}"),
     ("sa_months_per_recipient", "months on social assistance per recipient-year", "{:.2f}"),
     ("unemployment_exit_6_months", "unemployment spells ended within 6 months", "{:.1%}"),
     ("time_share_follow_up", "caseworker time on follow-up", "{:.1%}"),
+    ("time_share_idle", "caseworker time idle", "{:.1%}"),
     ("first_follow_up_wait_weeks", "weeks from intake to first follow-up", "{:.1f}"),
     ("handoffs_per_user", "hand-offs per user", "{:.2f}"),
     ("contact_points_per_user", "contact points per user", "{:.2f}"),
@@ -89,6 +92,15 @@ _positive_int = _whole_number(1, 100_000)
 _seed = _whole_number(0, 2**63 - 1)      # stored as a 64-bit integer in the Parquet tables
 
 
+def _panel(text: str):
+    """An argparse type: the person-week panel's sample (a share in (0, 1] or ``all``)."""
+    from .panel import PanelSpec
+    try:
+        return PanelSpec.of(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _batch_options(parser, default_out: str, what: str) -> None:
     """The options every batch command shares: processes, overrides, folder, resume, quiet."""
     parser.add_argument("--jobs", type=_positive_int, default=None, help="local worker processes (default: all cores)")
@@ -129,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="marginsim",
         description="Agent-based simulation of marginalisation and welfare follow-up in NAV offices.")
-    parser.add_argument("--version", action="version", version=f"marginsim {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     run = sub.add_parser("run", help="simulate one scenario with one seed and write a results folder",
@@ -142,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override a scenario value, e.g. --set office.handoff_loss=0.1 (repeatable)")
     run.add_argument("--out", type=Path, help="results folder (default: results/<time>-<scenario>-seed<N>)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.add_argument("--panel", nargs="?", const="0.05", default=None, type=_panel, metavar="SHARE|all",
+                     help="also write panel.parquet: one row per person and week for a share of persons "
+                          "(default 0.05) or all of them; put it after the scenario (docs/panel.md)")
     run.set_defaults(func=cmd_run)
 
     cmp_ = sub.add_parser(
@@ -282,7 +297,7 @@ def cmd_validate(args) -> int:
             bar.close()
     targets, patterns = validation.check_targets(reps), validation.check_patterns(reps)
     with staging(folder) as tmp:
-        validation.write(tmp, targets, patterns, args.replications, args.seed)
+        validation.write(tmp, targets, patterns, args.replications, args.seed, reps=reps)
         reps.to_parquet(tmp / "replications.parquet", index=False)
     if not args.quiet:
         measured = targets[targets.holds.isin(["yes", "no"])]
@@ -347,6 +362,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from .metrics import steady_state
     from . import results
     from .runner import run
     from .scenario import load_scenario
@@ -361,7 +377,7 @@ def cmd_run(args) -> int:
     total = scenario.run.weeks + scenario.run.warmup_weeks
     bar = _progress(total, f"{scenario.name} seed {args.seed}", args.quiet)
     try:
-        result = run(scenario, seed=args.seed, progress=bar.update if bar else None)
+        result = run(scenario, seed=args.seed, progress=bar.update if bar else None, panel=args.panel)
     finally:
         if bar:
             bar.close()
@@ -371,11 +387,17 @@ def cmd_run(args) -> int:
         print(f"{scenario.name}: {scenario.run.weeks} weeks, seed {args.seed}, "
               f"{int(result.summary['citizens_start']):,} citizens, {scenario.total_staff} caseworkers "
               f"({result.timings['simulate_s']:.1f} s)")
+        check = steady_state(result.summary, scenario.run.warmup_weeks)
+        print(f"  every indicator covers {check['window']} ({scenario.run.weeks} weeks after a "
+              f"{scenario.run.warmup_weeks}-week spin-up); steady state: {check['verdict']}")
         for key, label, fmt in HEADLINE:
             value = result.summary[key]
             # e.g. months per recipient-year need a whole recorded year, 6-month exits 26 weeks
             shown = fmt.format(value) if value == value else "n/a (too few recorded weeks)"
             print(f"  {label:<52} {shown}")
+        if result.panel is not None:
+            who = "all persons" if args.panel.share == "all" else f"a share {args.panel.share:g} of persons"
+            print(f"panel: {len(result.panel):,} person-weeks ({who}) in {folder / results.PANEL}")
         print(f"results: {folder}")
     return 0
 

@@ -30,6 +30,7 @@ from .runner import RunResult
 MANIFEST = "manifest.json"
 TIMESERIES = "timeseries.parquet"
 SUMMARY = "summary.parquet"
+PANEL = "panel.parquet"      # only with ``marginsim run --panel`` (docs/panel.md)
 
 
 class ResultsError(ValueError):
@@ -175,11 +176,19 @@ def write_run(result: RunResult, folder: Path, *, argv: list[str] | None = None,
               scenario_files: list[Path] = (), figures: bool = True, started: str | None = None) -> Path:
     """Write one run to ``folder`` (created; must not already hold files). Returns the folder."""
     from . import plots   # matplotlib only when figures are drawn
+    from .metrics import steady_state
 
     with staging(folder) as tmp:
         result.timeseries.to_parquet(tmp / TIMESERIES, index=False)
         result.summary_frame().to_parquet(tmp / SUMMARY, index=False)
         files = [TIMESERIES, SUMMARY]
+        panel = None
+        if result.panel is not None:
+            result.panel.to_parquet(tmp / PANEL, index=False)
+            files.append(PANEL)
+            panel = {"share": result.panel_spec.share if result.panel_spec else None,
+                     "columns": list(result.panel.columns), "rows": len(result.panel),
+                     "units": [u.name for u in result.scenario.office.units]}   # the panel's unit codes
         if figures:
             files += [str(p.relative_to(tmp)) for p in plots.run_figures(result.timeseries, tmp / "figures",
                                                                          title=result.scenario.name)]
@@ -189,7 +198,9 @@ def write_run(result: RunResult, folder: Path, *, argv: list[str] | None = None,
             "scenario_files": {str(p): file_sha256(p) for p in scenario_files},
             "seed": result.seed, "weeks": result.scenario.run.weeks,
             "warmup_weeks": result.scenario.run.warmup_weeks,
+            "steady_state": steady_state(result.summary, result.scenario.run.warmup_weeks),
             "timings": result.timings, "environment": environment(), "files": files + [MANIFEST],
+            **({"panel": panel} if panel else {}),
             "scenario": result.scenario.to_dict(),
         })
     return Path(folder)
@@ -202,6 +213,7 @@ class LoadedRun:
     manifest: dict
     timeseries: pd.DataFrame
     summary: dict
+    panel: pd.DataFrame | None = None     # the person-week panel, if the run recorded one
 
 
 def load_run(folder: str | Path) -> LoadedRun:
@@ -214,4 +226,5 @@ def load_run(folder: str | Path) -> LoadedRun:
     if manifest is None or manifest.get("kind", "run") != "run":
         raise ResultsError(f"{folder}: manifest.json is damaged or not a run's")
     summary = pd.read_parquet(folder / SUMMARY).iloc[0].to_dict()
-    return LoadedRun(manifest, pd.read_parquet(folder / TIMESERIES), summary)
+    panel = pd.read_parquet(folder / PANEL) if (folder / PANEL).is_file() else None
+    return LoadedRun(manifest, pd.read_parquet(folder / TIMESERIES), summary, panel)

@@ -12,41 +12,54 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .model import WelfareModel
+from .panel import PanelSpec
 from .scenario import Scenario
 
 
 @dataclass
 class RunResult:
-    """One run: the weekly table, the summary indicators, and what produced them."""
+    """One run: the weekly table, the summary indicators, and what produced them.
+
+    ``panel`` is the person-week panel (docs/panel.md) if one was asked for, else None.
+    """
 
     scenario: Scenario
     seed: int
     timeseries: pd.DataFrame
     summary: dict[str, float]
     timings: dict[str, float] = field(default_factory=dict)
+    panel: pd.DataFrame | None = None
+    panel_spec: PanelSpec | None = None
 
     def summary_frame(self) -> pd.DataFrame:
         """The summary as a one-row table with the scenario name and seed."""
         return pd.DataFrame([{"scenario": self.scenario.name, "seed": self.seed, **self.summary}])
 
 
-def run(scenario: Scenario | None = None, seed: int = 1, progress=None) -> RunResult:
+def run(scenario: Scenario | None = None, seed: int = 1, progress=None,
+        panel: PanelSpec | float | str | None = None) -> RunResult:
     """Simulate ``scenario`` (warm-up plus recorded weeks) with ``seed``.
 
     ``progress``, if given, is called with the number of weeks just simulated (a tqdm
-    ``update``, for instance).
+    ``update``, for instance). ``panel`` (a share of persons in (0, 1], ``"all"`` or a
+    :class:`PanelSpec`) also records the person-week panel, returned as ``result.panel``.
     """
     scenario = scenario or Scenario()
+    spec = None if panel is None else PanelSpec.of(panel)
     t0 = time.perf_counter()
-    model = WelfareModel(scenario, rng=seed)
+    model = WelfareModel(scenario, rng=seed, panel=spec)
     t1 = time.perf_counter()
     while model.running:
         model.step()
         if progress is not None:
             progress(1)
     t2 = time.perf_counter()
-    result = RunResult(scenario, int(seed), model.timeseries(), model.summary())
+    result = RunResult(scenario, int(seed), model.timeseries(), model.summary(), panel_spec=spec)
     result.timings = {"build_s": t1 - t0, "simulate_s": t2 - t1, "summarise_s": time.perf_counter() - t2}
+    if model.panel is not None:
+        t3 = time.perf_counter()
+        result.panel = model.panel.frame(release=True)
+        result.timings["panel_s"] = time.perf_counter() - t3
     return result
 
 
