@@ -17,13 +17,13 @@ A batch is many runs whose results go to one folder. :func:`run_batch` does, for
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 from pathlib import Path
 
-from .results import (ResultsError, check_output_folder, environment, now_iso, read_json,
-                      write_json)
+from .results import ResultsError, check_output_folder, environment, now_iso, read_json, write_json
 from .runner import STALL_TIMEOUT_S, RunFailed, RunResult, Task, check_scheduler, execute
 
 MANIFEST = "manifest.json"
@@ -134,10 +134,8 @@ def _run_locked(batch: Batch, folder: Path, jobs, scheduler, progress, argv, sta
 
 def _write_quietly(path: Path, data: dict) -> None:
     """Record an interruption if the disk allows; the original error is the one to report."""
-    try:
+    with contextlib.suppress(OSError):
         write_json(path, data)
-    except OSError:
-        pass
 
 
 def prepare_folder(folder: Path, batch: Batch, *, resume: bool) -> None:
@@ -200,7 +198,7 @@ class FolderLock:
                             f"{holder.get('host', '?')}) is writing to this folder; wait for it to end, or "
                             f"delete {self.path} if it has")
 
-    def __enter__(self) -> "FolderLock":
+    def __enter__(self) -> FolderLock:
         for attempt in (1, 2):
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)

@@ -231,7 +231,8 @@ def _run_batch(run, folder: Path, total: int, on_disk, what: str, progress_desc:
     try:
         return run(bar.update if bar else None)
     except KeyboardInterrupt:
-        raise BadInputInterrupted(f"interrupted: {on_disk()} of {total} {what} are on disk in {folder}; {resume}") from None
+        raise BadInputInterrupted(f"interrupted: {on_disk()} of {total} {what} are on disk in {folder}; "
+                                  f"{resume}") from None
     except BatchStalled as exc:
         raise BatchFailed(f"stopped: {exc}; {on_disk()} of {total} {what} are on disk in {folder}; "
                           f"start workers and {resume}") from None

@@ -1024,26 +1024,35 @@ def usable_name(name: str) -> bool:
             and not any(c in name for c in "/\\") and all(c.isprintable() for c in name))
 
 
+def _check_number(kind, value, source, key) -> int | float:
+    """A whole number (a float like 3.0 accepted) or a finite number; booleans and NaN refused."""
+    if kind is int:
+        if not isinstance(value, bool) and isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise ScenarioError(source, key, f"must be a whole number, got {_tname(value)} {_shown(value)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ScenarioError(source, key, f"must be a number, got {_tname(value)} {_shown(value)}")
+    if not math.isfinite(value):
+        raise ScenarioError(source, key, f"must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _check_text(value, source, key) -> None:
+    if not isinstance(value, str):
+        raise ScenarioError(source, key, f"must be a string, got {_tname(value)} {_shown(value)}")
+    if key.endswith("name") and not usable_name(value):     # names become folder and file names
+        raise ScenarioError(source, key, f"{_shown(value)} is not a usable name: 1 to {MAX_NAME_CHARS} "
+                                         "characters, no control characters, no / or \\, not . or ..")
+
+
 def _check_value(kind, meta, value, source, key):
     choices, lo, hi = meta.get("choices"), meta.get("lo"), meta.get("hi")
-    if kind is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            else:
-                raise ScenarioError(source, key, f"must be a whole number, got {_tname(value)} {_shown(value)}")
-    elif kind is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScenarioError(source, key, f"must be a number, got {_tname(value)} {_shown(value)}")
-        value = float(value)
-        if not math.isfinite(value):
-            raise ScenarioError(source, key, f"must be a finite number, got {value!r}")
+    if kind in (int, float):
+        value = _check_number(kind, value, source, key)
     elif kind is str:
-        if not isinstance(value, str):
-            raise ScenarioError(source, key, f"must be a string, got {_tname(value)} {_shown(value)}")
-        if key.endswith("name") and not usable_name(value):
-            raise ScenarioError(source, key, f"{_shown(value)} is not a usable name: 1 to {MAX_NAME_CHARS} "
-                                             "characters, no control characters, no / or \\, not . or ..")
+        _check_text(value, source, key)
     elif kind == tuple[str, ...]:
         least = meta.get("min_items", 1)
         if not isinstance(value, list) or len(value) < least or not all(isinstance(v, str) for v in value):

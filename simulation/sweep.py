@@ -41,8 +41,16 @@ from .batch import Batch, failures_of, run_batch
 from .results import ResultsError, file_sha256, read_json
 from .runner import STALL_TIMEOUT_S, RunResult, Task, seeds
 from .sampling import DESIGNS, Parameter, design
-from .scenario import (SETTINGS, Scenario, ScenarioError, usable_name, apply_settings, load_scenario,
-                       parse_value, read_toml)
+from .scenario import (
+    SETTINGS,
+    Scenario,
+    ScenarioError,
+    apply_settings,
+    load_scenario,
+    parse_value,
+    read_toml,
+    usable_name,
+)
 
 SWEEP_KEYS = ("name", "description", "base", "design", "samples", "replications", "seed", "weeks",
               "warmup_weeks", "outputs", "max_runs", "parameters")
@@ -177,7 +185,8 @@ def _read_sweep(path: Path, sweep_sets: dict) -> _SweepDoc:
         if key not in SWEEP_KEYS:
             raise doc.err(key, f"unknown key '{key}'{_hint(key, SWEEP_KEYS)} (allowed: {', '.join(SWEEP_KEYS)})")
     if not isinstance(doc.data.get("parameters"), dict) or not doc.data["parameters"]:
-        raise doc.err("parameters", "name at least one parameter, e.g. \"office.handoff_loss\" = { low = 0, high = 0.2 }")
+        raise doc.err("parameters", "name at least one parameter, "
+                                    "e.g. \"office.handoff_loss\" = { low = 0, high = 0.2 }")
     if "base" not in data and "scenario" not in doc.data["parameters"]:
         raise doc.err("base", "is required (or sweep over scenario files with a `scenario` parameter)")
     return doc
@@ -314,7 +323,7 @@ def _outputs(doc: _SweepDoc) -> list[str]:
     return outputs
 
 
-def design_size(sweep: "Sweep") -> int:
+def design_size(sweep: Sweep) -> int:
     """Points the design will have, computed without building it."""
     k = len(sweep.parameters)
     if sweep.design == "grid":
@@ -322,7 +331,7 @@ def design_size(sweep: "Sweep") -> int:
     return sweep.samples * {"lhs": 1, "morris": k + 1, "sobol": k + 2}[sweep.design]
 
 
-def _check_size(doc: _SweepDoc, sweep: "Sweep", max_runs: int) -> None:
+def _check_size(doc: _SweepDoc, sweep: Sweep, max_runs: int) -> None:
     runs = design_size(sweep) * sweep.replications
     if runs > max_runs:
         raise doc.err("max_runs", f"the design has {runs:,} runs, more than {max_runs:,}; "

@@ -85,7 +85,8 @@ GRID = '"office.handoff_loss" = { values = [0.0, 0.3] }\ncaseworkers = { values 
 
 def test_a_failure_in_a_worker_process_comes_back_as_data():
     seen = {}
-    tasks = [runner.Task(("ok", 0), tiny_plan().scenarios[0], 1), runner.Task(("bad", 0), tiny_plan().scenarios[0], -1)]
+    scenario = tiny_plan().scenarios[0]
+    tasks = [runner.Task(("ok", 0), scenario, 1), runner.Task(("bad", 0), scenario, -1)]
     runner.execute(tasks, jobs=2, on_result=seen.__setitem__, catch_errors=True)
     assert isinstance(seen[("bad", 0)], runner.RunFailed) and "ValueError" in seen[("bad", 0)].error
     assert isinstance(seen[("ok", 0)], runner.RunResult)
@@ -200,7 +201,8 @@ def test_workers_die_with_a_killed_parent(tmp_path):
 @pytest.mark.parametrize("name", ["../escape", "/tmp/abs", "generalist/", "", "a\\u0000b", "x" * 300, " padded", ".."])
 def test_unsafe_scenario_names_are_refused(tmp_path, name):
     path = scenario_file(tmp_path, f'name = "{name}"\n')
-    code, _, err = main("compare", path, G, "--replications", 2, "--weeks", 8, *TINY, "--out", tmp_path / "o", "--quiet")
+    code, _, err = main("compare", path, G, "--replications", 2, "--weeks", 8, *TINY, "--out", tmp_path / "o",
+                        "--quiet")
     assert_refused(code, err, tmp_path / "o", str(path), "name", "not a usable name")
 
 
