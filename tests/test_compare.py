@@ -73,7 +73,7 @@ def test_resume_after_an_interruption_gives_the_uninterrupted_result(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         compare.run_comparison(plan, tmp_path / "cut", jobs=1, progress=stop_after_two)
     manifest = json.loads((tmp_path / "cut" / "manifest.json").read_text())
-    assert manifest["status"] == "interrupted" and manifest["finished_replications"] == 2
+    assert manifest["status"] == "interrupted" and manifest["finished_runs"] == 2
     assert not (tmp_path / "cut" / "summary.csv").exists() and not (tmp_path / "cut" / "report.md").exists()
     with pytest.raises(compare.ResultsError, match="--resume"):
         compare.run_comparison(plan, tmp_path / "cut", jobs=1)
