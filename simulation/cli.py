@@ -155,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="runs per scenario (default 20)")
     cmp_.add_argument("--weeks", type=_weeks(), help="weeks to record, for every scenario")
     cmp_.add_argument("--seed", type=_seed, default=None, help="root seed the replication seeds derive from")
+    cmp_.add_argument("--robustness", action="store_true",
+                      help="afterwards, rerun the comparison with each assumption that can decide it at the low and "
+                           "high end of its plausible range (common random numbers) and report whether each "
+                           "finding's sign holds (robustness.csv, and a section of the report; docs/organisation.md)")
+    cmp_.add_argument("--robustness-replications", type=_whole_number(2, 1000), default=5,
+                      help="replications per variant for --robustness (default 5, at most --replications)")
     _batch_options(cmp_, "results/<time>-compare", "comparison")
     cmp_.set_defaults(func=cmd_compare)
 
@@ -338,6 +344,8 @@ def cmd_compare(args) -> int:
         print(f"marginsim: {failed} of {total} replications failed (see {folder / 'failures'}); no report was "
               f"written; rerun with --resume --out {folder} to retry them", file=sys.stderr)
         return EXIT_FAILED
+    if args.robustness:
+        _robustness(plan, folder, jobs, min(args.robustness_replications, plan.replications), args.quiet)
     if not args.quiet:
         loaded = compare.load_comparison(folder)
         s = loaded.summary
@@ -349,6 +357,29 @@ def cmd_compare(args) -> int:
             print(f"  {indicators.label(metric):<44} " + " | ".join(cells))
         print(f"report: {folder / 'report.md'} (and report.html)")
     return 0
+
+
+def _robustness(plan, folder: Path, jobs: int, replications: int, quiet: bool) -> None:
+    """Rerun a finished comparison across the assumptions' ranges; write robustness.csv and
+    robustness.md and add the section to the report."""
+    from . import compare, robustness
+    from .results import write_text_atomic
+
+    variants = robustness.plan_robustness()
+    seeds = plan.seeds[:replications]
+    bar = _progress(len(variants) * len(plan.scenarios) * len(seeds), "robustness", quiet)
+    try:
+        reps = robustness.run_robustness(plan.scenarios, seeds, variants, jobs=jobs,
+                                         progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    table = robustness.robustness_table(reps, plan.names[0])
+    write_text_atomic(folder / "robustness.csv", table.to_csv(index=False))
+    write_text_atomic(folder / "robustness.md", robustness.markdown(robustness.assumptions(plan.scenarios), table))
+    compare.write_outputs(plan, folder)       # the report gains its robustness section
+    if not quiet:
+        print("\n".join(robustness.sentences(table)))
 
 
 def cmd_run(args) -> int:

@@ -146,7 +146,7 @@ class ComparisonBatch(Batch):
         if failed:       # intervals and paired differences need every replication
             return "incomplete", {"failures": f"{failed} replications failed; see failures/, "
                                               "rerun with --resume to retry them"}
-        _write_outputs(self.plan, folder)
+        write_outputs(self.plan, folder)
         return "complete", {"files": ["replications.parquet", "summary.csv", "report.md", "report.html", "figures/"]}
 
 
@@ -161,7 +161,8 @@ def run_comparison(plan: ComparisonPlan, folder: Path, *, jobs: int = 1, resume:
     return Path(folder)
 
 
-def _write_outputs(plan: ComparisonPlan, folder: Path) -> None:
+def write_outputs(plan: ComparisonPlan, folder: Path) -> None:
+    """Tables, figures and the report from the replications on disk (again after --robustness)."""
     from . import plots, report
 
     loaded = load_comparison(folder, require_complete=False)

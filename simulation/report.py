@@ -120,6 +120,7 @@ def blocks(plan, summary: pd.DataFrame, figures, folder: Path) -> list[tuple]:
     warning = [line for line in staffing_note(plan.scenarios) if line.startswith("warning")]
     if warning:
         out.append(("p", "**Staffing differs:** " + warning[0].removeprefix("warning: ") + "."))
+    out += _assumptions_blocks(plan, folder)
     out.append(("h2", "Headline table"))
     out.append(("p", f"Means with 95 % intervals; the window says which weeks each value covers (last year = weeks "
                      f"{max(0, weeks - 52)}-{weeks - 1}; {weeks / 52:.0f} years = all recorded weeks 0-{weeks - 1}). "
@@ -144,6 +145,41 @@ def blocks(plan, summary: pd.DataFrame, figures, folder: Path) -> list[tuple]:
                      "*in the model* beyond its randomness, not that the same difference would be seen in an office. "
                      "Per-replication numbers are in replications.parquet, the summary (with each threshold and "
                      "verdict) in summary.csv."))
+    return out
+
+
+def _assumptions_blocks(plan, folder: Path) -> list[tuple]:
+    """'What this comparison assumes' (always) and 'Robustness' (after ``compare --robustness``)."""
+    from . import robustness
+    names = plan.names
+    assumed = robustness.assumptions(plan.scenarios)
+    out: list[tuple] = [("h2", "What this comparison assumes"),
+                        ("p", "First the parameters set differently in the compared scenarios (the organisation "
+                              "itself, and anything else), then assumptions that are the same in every scenario, "
+                              "that no source gives a size for, and that can decide an organisation comparison. "
+                              "`marginsim compare --robustness` reruns the comparison across their ranges.")]
+    rows = [[f"`{r['parameter']}`", r["kind"], *[str(r[n]) for n in names],
+             r["range"] if isinstance(r.get("range"), str) else "", r["source"]] for r in assumed.to_dict("records")]
+    out.append(("table", ["parameter", "kind", *names, "plausible range", "source"], rows))
+    path = Path(folder) / "robustness.csv"
+    if path.is_file():
+        table = pd.read_csv(path)
+        table[["sign_holds", "flipped_by"]] = table[["sign_holds", "flipped_by"]].fillna("")
+
+        def num(x) -> str:
+            return "n/a" if pd.isna(x) else f"{float(x):+.4g}"
+
+        out.append(("h2", "Robustness"))
+        out.append(("p", "Each assumption above was set to the low and the high end of its plausible range, one at "
+                         "a time, with the same seeds as the comparison; a finding's sign holds when the paired "
+                         "difference keeps its sign in every variant (robustness.csv has every value)."))
+        out.append(("table", ["comparison", "indicator", "difference at the defaults (95 % interval)",
+                              "range over the variants", "sign holds", "flipped by"],
+                    [[f"{r['scenario']} vs {r['baseline']}", indicators.label(r["metric"]),
+                      f"{num(r['difference'])} ({num(r['ci_low'])} to {num(r['ci_high'])})",
+                      f"{num(r['smallest'])} to {num(r['largest'])}", r["sign_holds"], r["flipped_by"]]
+                     for r in table.to_dict("records")]))
+        out.append(("list", robustness.sentences(table)))
     return out
 
 

@@ -163,6 +163,18 @@ def write_json(path: Path, data: dict) -> None:
         raise
 
 
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a text file atomically (temporary file, then rename)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def read_json(path: Path) -> dict | None:
     """A JSON file's content, or None if it is missing or damaged (truncated, not JSON)."""
     try:
