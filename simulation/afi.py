@@ -173,7 +173,8 @@ def markdown(table: pd.DataFrame) -> str:
     lines = ["## The AFI case offices: units", "",
              "Simulated users per caseworker and staff sick leave per unit, beside what 002 states "
              "(informants at single offices; not measured averages).", "",
-             "| office | unit | line | staff | caseload (95 % interval) | 002 caseload | sick leave | 002 sick leave | ref |",
+             "| office | unit | line | staff | caseload (95 % interval) | 002 caseload | sick leave | 002 sick leave "
+             "| ref |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in table.itertuples():
         ci = f" ({_num(r.caseload_ci_low)} to {_num(r.caseload_ci_high)})" if not np.isnan(r.caseload_ci_low) else ""
@@ -183,11 +184,13 @@ def markdown(table: pd.DataFrame) -> str:
     lines += ["", "## The AFI case offices: staff", "",
               "Simulated staff sick leave, turnover and pressure per office, beside the staff survey's "
               "placing of the office among the seven (002 gives words, not rates).", "",
-              "| office | staff | sick leave | 002 sick leave | turnover per year | 002 turnover | pressure | 002 workload | ref |",
+              "| office | staff | sick leave | 002 sick leave | turnover per year | 002 turnover | pressure "
+              "| 002 workload | ref |",
               "|---|---|---|---|---|---|---|---|---|"]
     for name, g in table.groupby("office", sort=False):
         r = g.iloc[0]
         lines.append(f"| {name} | {int(g['staff'].sum())} | {_num(r.staff_sick_leave, pct=True)} | "
                      f"{r.source_rank_sick_leave} | {_num(r.staff_turnover_per_year, pct=True)} | "
-                     f"{r.source_rank_turnover} | {_num(r.pressure)} | {r.source_rank_workload} | {r.source_rank_ref} |")
+                     f"{r.source_rank_turnover} | {_num(r.pressure)} | {r.source_rank_workload} | "
+                     f"{r.source_rank_ref} |")
     return "\n".join(lines) + "\n"
