@@ -73,6 +73,16 @@ def test_fehn_degrees_grow_more_specialised():
     assert {u.target_group for u in units[3]} >= {"refugees", "heaviest"}
 
 
+def test_every_fehn_unit_gets_users():
+    """A specialist unit that the routing never reaches would make the degrees look alike: in a short
+    run on a small district every unit of every degree holds users."""
+    for path in FEHN:
+        s = ms.load_scenario(path).scaled(3000).replace(**{"run.weeks": 26, "run.warmup_weeks": 26})
+        summary = ms.run(s, seed=5).summary
+        for unit in s.office.units:
+            assert summary[f"caseload_{unit.name}"] > 0, (path.stem, unit.name)
+
+
 def test_fehn_sweep_loads():
     sweep = load_sweep(SCENARIOS / "sweeps" / "fehn_degrees.toml")
     assert [p.name for p in sweep.parameters] == ["scenario"]
