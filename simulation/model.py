@@ -21,6 +21,7 @@ import pandas as pd
 from . import metrics, network, population
 from .caseworkers import Caseworker
 from .office import Office
+from .panel import PanelRecorder, PanelSpec
 from .population import Citizens
 from .vocabulary import TASKS, Task
 from .scenario import Scenario, apply_settings
@@ -32,11 +33,14 @@ class WelfareModel(mesa.Model):
     Args:
         scenario: the parameters; defaults to ``Scenario()`` (a generalist office).
         rng: integer seed; the one source of randomness (``model.rng``).
+        panel: record a person-week panel of a sample of citizens (``simulation.panel``);
+            ``model.panel.frame()`` returns it after the run.
         **settings: plain keyword shortcuts (``citizens=2000, priority_rule="creaming"``...;
             see :data:`simulation.scenario.SETTINGS`) applied on top of the scenario.
     """
 
-    def __init__(self, scenario: Scenario | None = None, *, rng: int | None = None, **settings):
+    def __init__(self, scenario: Scenario | None = None, *, rng: int | None = None,
+                 panel: PanelSpec | None = None, **settings):
         if rng is not None:
             rng = int(rng)   # mesa seeds random.Random with it: numpy integers are refused
         super().__init__(rng=rng)
@@ -48,13 +52,12 @@ class WelfareModel(mesa.Model):
         population.initialise(self.citizens, s, self.rng)
         self.citizens.ties = network.build_ties(capacity, s.network, self.rng)
         self.office = Office(s, capacity, self.rng)
-        units = [u.name for u in s.office.units]
-        for i, k in enumerate(self.office.staff.unit):
-            Caseworker(self, i, units[k])
-        self.caseworkers = self.agents_by_type[Caseworker]
+        self.relationships_broken = 0
+        self._make_caseworkers()
         self.week = -s.run.warmup_weeks          # recorded weeks are 0 .. run.weeks-1 (spin-up before)
         self.recorder = metrics.Recorder(s.run.weeks)
         self.citizens_at_start: int | None = None
+        self.panel = None if panel is None else PanelRecorder(panel, rng, s.run.weeks)
         self.running = True
 
     # ------------------------------------------------------------------------------------
@@ -62,11 +65,29 @@ class WelfareModel(mesa.Model):
         if self.week == 0:
             self.citizens_at_start = int(self.citizens.alive.sum())
         events = population.step(self.citizens, self.params, self.rng, self.week, self._free_slots)
+        for r in self.params.reorganisation:
+            if r.week == self.week:
+                self.reorganise(r)
         office_week = self.office.step(self.citizens, self.rng, self.week, events)
         if self.week >= 0:
             self.recorder.record(self, self.week, events, office_week)
+            if self.panel is not None:
+                self.panel.record(self, self.week)
         self.week += 1
         self.running = self.week < self.params.run.weeks
+
+    def reorganise(self, r) -> None:
+        """Switch the office to the units of reorganisation ``r`` now (docs/ODD.md, reorganisation)."""
+        self.relationships_broken += self.office.reorganise(r, self.week, self.rng)
+        for agent in list(self.caseworkers):
+            agent.remove()
+        self._make_caseworkers()
+
+    def _make_caseworkers(self) -> None:
+        units = [u.name for u in self.office.s.office.units]
+        for i, k in enumerate(self.office.staff.unit):
+            Caseworker(self, i, units[k])
+        self.caseworkers = self.agents_by_type[Caseworker]
 
     def run(self) -> "WelfareModel":
         """Simulate the spin-up and every recorded week."""
@@ -101,6 +122,7 @@ class WelfareModel(mesa.Model):
         starts = self.citizens.spell_start[self.citizens.alive]
         out = metrics.summarise(self.timeseries(), self.recorder.sa_month_hist, self.recorder.ended_spells(),
                                 starts[starts >= 0], self.citizens_at_start or 0, self.recorder.age_profiles)
+        out["relationships_broken"] = float(self.relationships_broken)
         units = self.office.s.office.units           # (after any reorganisation: the final units)
         caseload = [x for x in self.recorder.unit_caseload if len(x) == len(units)]
         if caseload:   # users per caseworker in each unit (the caseload targets)
@@ -110,6 +132,7 @@ class WelfareModel(mesa.Model):
             sick, comp = np.mean(by_unit, axis=0)
             out.update({f"staff_sick_leave_{u.name}": float(v) for u, v in zip(units, sick)})
             out.update({f"competence_{u.name}": float(v) for u, v in zip(units, comp)})
+            out["competence_mean"] = float(np.average(comp, weights=[u.staff for u in units]))
         return out
 
     # ---- teaching: one citizen as a readable record ---------------------------------------

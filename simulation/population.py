@@ -29,7 +29,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from .scenario import Scenario
-from .vocabulary import ARENAS, BENEFIT_NAMES, WEEKS_PER_YEAR, Arena, Benefit, NeedLevel, by_member, month_of_year
+from .vocabulary import (ARENAS, BENEFIT_NAMES, WEEKS_PER_MONTH, WEEKS_PER_YEAR, Arena, Benefit, NeedLevel, by_member,
+                         month_of_year)
 
 __all__ = ["ARENAS", "BENEFIT_NAMES", "Benefit", "Citizens", "NeedLevel", "WeekEvents", "count_lost", "step",
            "initialise", "JOBSEEKER", "SEEKS_WORK", "WORK", "ACTIVITY", "HOUSING", "ECONOMY"]
@@ -83,7 +84,8 @@ class Citizens:
     job_search_help_until: np.ndarray = column(np.int32, NEVER)   # week until which job-search help works
     graded_return_until: np.ndarray = column(np.int32, NEVER)     # week until which activation for the sick works
     spell_start: np.ndarray = column(np.int32, NO_SPELL)
-    sa_month_mask: np.ndarray = column(np.int16, 0)       # calendar months this year with social assistance
+    sa_paid_week: np.ndarray = column(np.int32, NEVER)    # last social-assistance payment
+    sa_month_mask: np.ndarray = column(np.int16, 0)       # calendar months this year with a payment
     sa_months_last_year: np.ndarray = column(np.int8, 0)
     arenas: np.ndarray = field(default=None)              # (4, capacity) arena scores
     next_id: int = 0
@@ -430,6 +432,7 @@ def _illness(c: Citizens, s: Scenario, rng, u: np.ndarray, events: WeekEvents) -
     at_work = alive & c.employed & (c.benefit != Benefit.SICK_PAY)
     short = at_work & (u > 1.0 - h.short_sick_leave)          # the top band of the first uniform
     idx = np.flatnonzero(short)
+    _keep_assistance_as_top_up(c, idx)
     c.benefit[idx] = Benefit.SICK_PAY
     c.short_sick[idx] = True
     c.benefit_weeks[idx] = 0
@@ -443,6 +446,7 @@ def _illness(c: Citizens, s: Scenario, rng, u: np.ndarray, events: WeekEvents) -
     c.health[ill] = True
     working = c.employed[ill]
     sick = ill[working]
+    _keep_assistance_as_top_up(c, sick)
     c.benefit[sick] = Benefit.SICK_PAY
     c.short_sick[sick] = False
     c.benefit_weeks[sick] = 0
@@ -450,11 +454,17 @@ def _illness(c: Citizens, s: Scenario, rng, u: np.ndarray, events: WeekEvents) -
     _start_aap(c, ill[~working], events)
 
 
+def _keep_assistance_as_top_up(c: Citizens, idx: np.ndarray) -> None:
+    """Social assistance as main income that gives way to a state benefit (sick pay, AAP) runs on
+    as a top-up until the office's next decision: only a decision stops it (003:1002-1008)."""
+    c.sa_top_up[idx] |= c.benefit[idx] == Benefit.SOCIAL_ASSISTANCE
+
+
 def _start_aap(c: Citizens, idx: np.ndarray, events: WeekEvents) -> None:
     """Work assessment allowance (AAP): income while work ability is assessed and improved. A
     social-assistance recipient who moves to AAP keeps social assistance as a top-up until the
     next decision."""
-    c.sa_top_up[idx] |= c.benefit[idx] == Benefit.SOCIAL_ASSISTANCE
+    _keep_assistance_as_top_up(c, idx)
     c.benefit[idx] = Benefit.WORK_ASSESSMENT_ALLOWANCE
     c.benefit_weeks[idx] = 0
     c.work_ability_assessed[idx] = False
@@ -547,11 +557,24 @@ def sick_leave_and_aap(c: Citizens, s: Scenario, rng, week: int, events: WeekEve
     to_dis = np.concatenate([decide, expired[exp_dis]])
     _start_disability(c, to_dis, events)
     events.to_disability_from_aap += len(to_dis)
+    _other_disability(c, s, rng, events)
     back = expired[~exp_dis]             # time limit reached, not disabled: job seeking
     c.benefit[back] = Benefit.NONE
     c.benefit_weeks[back] = 0
     events.aap_exits += len(rec) + len(to_dis) + len(back)
     events.aap_exits_to_disability += len(to_dis)
+
+
+def _other_disability(c: Citizens, s: Scenario, rng, events: WeekEvents) -> None:
+    """Disability benefit by other routes: out of work with a lasting health problem, on no
+    state benefit (after AAP ran out, or never on it); more likely with age (NAV: about 2 in 10
+    new recipients come neither from AAP nor from sick pay)."""
+    h = s.health
+    ben = c.benefit
+    cand = np.flatnonzero(c.alive & c.health & ~c.employed & ~c.in_education
+                          & ((ben == Benefit.NONE) | (ben == Benefit.SOCIAL_ASSISTANCE)))
+    rate = h.disability_other_per_year / WEEKS_PER_YEAR * np.exp(h.disability_age_growth * (c.age[cand] - 40.0))
+    _start_disability(c, cand[rng.random(len(cand)) < rate], events)
 
 
 def expire_benefits(c: Citizens, s: Scenario, rng) -> None:
@@ -674,10 +697,17 @@ def _track_spells(c: Citizens, was: np.ndarray, week: int) -> np.ndarray:
     return _close_spells(c, np.flatnonzero(was & ~now & c.alive), week)
 
 
+def pay_assistance(c: Citizens, idx: np.ndarray, week: int) -> None:
+    """A social-assistance payment to ``idx`` this week: its calendar month counts as a month of receipt."""
+    c.sa_month_mask[idx] |= np.int16(1 << month_of_year(week))
+    c.sa_paid_week[idx] = week
+
+
 def _count_assistance_months(c: Citizens, week: int) -> None:
-    """Calendar months with any social assistance, per person and year (as SSB counts them)."""
-    on = c.on_social_assistance()
-    c.sa_month_mask |= on * np.int16(1 << month_of_year(week))
+    """Calendar months with a payment, per person and year (as SSB counts them). Payments come
+    with each decision (office/sessions.py) and monthly within a longer decision period."""
+    due = np.flatnonzero(c.on_social_assistance() & (week - c.sa_paid_week >= WEEKS_PER_MONTH))
+    pay_assistance(c, due, week)
     if week % WEEKS_PER_YEAR == WEEKS_PER_YEAR - 1:
         c.sa_months_last_year[:] = np.bitwise_count(c.sa_month_mask)
         c.sa_month_mask[:] = 0

@@ -19,6 +19,7 @@ hours (crowding_out.py), what the done items change (sessions.py), and the censu
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,26 +53,61 @@ class Office:
     """Caseworkers (``staff``) plus what the office knows of every citizen (``users``)."""
 
     def __init__(self, s: Scenario, capacity: int, rng: np.random.Generator):
-        self.s = s
         self.staff = Staff(s, rng)
+        self._set_units(s)
+        self.transition: tuple[int, int, float] | None = None    # (start week, weeks, loss) of a reorganisation
+        fu = s.follow_up
+        self.interval_by_need = by_member(NeedLevel, {
+            NeedLevel.NOT_ASSESSED: fu.interval_standard_weeks, NeedLevel.STANDARD: fu.interval_standard_weeks,
+            NeedLevel.SITUATIONAL: fu.interval_situational_weeks, NeedLevel.SPECIAL: fu.interval_special_weeks,
+            NeedLevel.PERMANENT: 10**6}, dtype=np.int64)
+        self.users = UserState.empty(capacity)
+        self.week: OfficeWeek | None = None
+        # slots that could need the office this week, in order: every user, applicant and benefit
+        # holder is among them (set by ``step``; indicators read the office's state through it)
+        self.known = np.zeros(0, dtype=np.int64)
+
+    def _set_units(self, s: Scenario) -> None:
+        """The unit tables of the organisation in force (``s.office``)."""
+        self.s = s
         units = s.office.units
         self.unit_size = np.array([u.staff for u in units], dtype=np.int64)
         self.unit_cap = np.array([u.caseload_cap for u in units], dtype=np.int64)
         # (units + 1, tasks): the spare last row is "no unit" (-1), which does nothing
         self.unit_does = np.array([[t in u.tasks for t in TASKS] for u in units] + [[False] * len(TASKS)])
         self.unit_interval = np.array([u.follow_up_interval_weeks for u in units], dtype=np.int64)
-        fu = s.follow_up
-        self.interval_by_need = by_member(NeedLevel, {
-            NeedLevel.NOT_ASSESSED: fu.interval_standard_weeks, NeedLevel.STANDARD: fu.interval_standard_weeks,
-            NeedLevel.SITUATIONAL: fu.interval_situational_weeks, NeedLevel.SPECIAL: fu.interval_special_weeks,
-            NeedLevel.PERMANENT: 10**6}, dtype=np.int64)
         self.unit_of_cw = np.append(self.staff.unit, -1)   # a spare last entry: "no caseworker" (-1) is "no unit"
         self._cover_groups()
-        self.users = UserState.empty(capacity)
-        self.week: OfficeWeek | None = None
-        # slots that could need the office this week, in order: every user, applicant and benefit
-        # holder is among them (set by ``step``; indicators read the office's state through it)
-        self.known = np.zeros(0, dtype=np.int64)
+
+    def reorganise(self, r, week: int, rng: np.random.Generator) -> int:
+        """Switch to the units of reorganisation ``r``: staff are reassigned to the new posts in
+        order (keeping their experience of each task; extra posts get newcomers, missing posts
+        lose their holders), every user's caseworkers are released (the relationships are broken:
+        the next caseworker reads the case, the user retells it, and the case is in transit for
+        the hand-off delay), and a transition of lower productivity begins. Returns the number of
+        (user, task) relationships broken."""
+        o = self.s.office
+        new_office = dataclasses.replace(o, units=r.units, leader_model=r.leader_model or o.leader_model)
+        s = dataclasses.replace(self.s, office=new_office)
+        old, new = self.staff, Staff(s, rng)
+        keep = min(len(old), len(new))
+        for name in ("experience", "strain", "sick_until", "vacant_until", "social_worker"):
+            getattr(new, name)[:keep] = getattr(old, name)[:keep]
+        new.experience[keep:] = 0.0           # extra posts are filled by newcomers
+        self.staff = new
+        self._set_units(s)
+        us = self.users
+        held = us.cw[1:] >= 0
+        broken = int(held.sum())
+        users = np.flatnonzero(held.any(axis=0))
+        for row, task in enumerate(FOLLOW_UP_TASKS):
+            had = users[us.cw[task, users] >= 0]
+            us.reassess[row, had] = True
+            us.sessions_same[row, had] = 0
+        us.cw[:, users] = -1
+        us.blocked_until[users] = np.maximum(us.blocked_until[users], week + o.handoff_delay_weeks)
+        self.transition = (week, r.transition_weeks, r.productivity_loss)
+        return broken
 
     def grow(self, extra: int) -> None:
         self.users.grow(extra)
@@ -196,6 +232,10 @@ class Office:
                 mine = pool[(cw >= 0) & staff.left[np.maximum(cw, 0)]]
                 us.sessions_same[row, mine] = 0
                 us.reassess[row, mine] = True
+        if self.transition is not None:          # a reorganisation's productivity loss fades linearly
+            start, weeks, loss = self.transition
+            done = (week - start) / weeks if weeks else 1.0
+            staff.productivity = 1.0 - loss * (1.0 - done) if done < 1.0 else 1.0
         staff.week_budget(week)
 
     def _cover_groups(self) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..population import Citizens
+from ..population import Citizens, pay_assistance
 from ..vocabulary import Arena, Benefit, NeedLevel, Task
 from .state import FOLLOW_UP_TASKS, OfficeWeek
 from .work import SESSION_KIND, WorkItems, WorkKind, extra_hours, need_level, portfolio_need
@@ -66,6 +66,7 @@ def social_assistance(office, c: Citizens, items: WorkItems, done: np.ndarray, w
     c.benefit[who[main]] = Benefit.SOCIAL_ASSISTANCE
     c.benefit_weeks[who[main]] = 0
     c.sa_top_up[who[~main]] = True
+    pay_assistance(c, who, week)
     us.sa_pending[who] = False
     _same_person(office, who, cw)
     period = decision_period(office, cw)
@@ -88,6 +89,7 @@ def social_assistance(office, c: Citizens, items: WorkItems, done: np.ndarray, w
     c.sa_top_up[moved_on] = True
     period = decision_period(office, cw[~means])
     us.next_renewal[keep] = week + period
+    pay_assistance(c, keep, week)
     wk.decision_period_weeks += float(period.sum())
 
 
