@@ -281,10 +281,11 @@ class Office:
 
         ``pool``: slots that include every registered user (only they have caseworkers).
         """
+        from ..kernels import distinct_caseload    # numba only where used (command-line start-up)
+
         cw = self.users.cw if pool is None else self.users.cw[:, pool]
-        e, w, h = cw[Task.ECONOMIC], cw[Task.WORK], cw[Task.HOUSING_SOCIAL]
-        ids = np.concatenate([e[e >= 0], w[(w >= 0) & (w != e)], h[(h >= 0) & (h != e) & (h != w)]])
-        self.staff.caseload = np.bincount(ids, minlength=len(self.staff))
+        self.staff.caseload = distinct_caseload(cw[Task.ECONOMIC], cw[Task.WORK], cw[Task.HOUSING_SOCIAL],
+                                                len(self.staff))
 
     # ------------------------------------------------------------------------------------
     def book_hours(self, items: WorkItems, done: np.ndarray, wk: OfficeWeek) -> None:

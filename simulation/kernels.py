@@ -1,0 +1,184 @@
+"""Compiled kernels for the hot passes over every population slot (numba, compiled once and cached).
+
+Each kernel fuses what the plain-numpy code did in many passes over arrays of the population's
+size into one loop over the slots, and does the same floating-point operations in the same
+order, so results are identical to the numpy reference bit for bit (tests/test_kernels.py checks
+each kernel against a plain-numpy reference on small inputs). numba is imported only when a
+kernel module is first used, never by the command line's start-up.
+
+Kernels are named after the mechanism they implement:
+
+* :func:`arena_drift`: the weekly move of the four arenas toward their targets (population.drift);
+* :func:`population_census`: the week's counts over the population for the indicators (metrics.Recorder);
+* :func:`contacts_means`: what each citizen sees of their contacts' work and activity (population.neighbour_means);
+* :func:`distinct_caseload`: users per caseworker (office.Office._update_caseload).
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+#: compile options: cache=True keeps the machine code on disk between processes (sweep workers
+#: load it instead of compiling); no fastmath, so floating point is exactly numpy's
+JIT = dict(cache=True, nogil=True, fastmath=False)
+
+
+@nb.njit(**JIT)
+def _relax(x: float, target: float, rate: float, extra: float) -> float:
+    """x + rate * (target - x), times (1 + extra) where the move is downward (population._relax)."""
+    gap = target - x
+    faster = extra + 1.0 if gap < 0.0 else 1.0
+    gap = gap * rate
+    gap = gap * faster
+    return x + gap
+
+
+@nb.njit(**JIT)
+def _clip01(x: float) -> float:
+    return min(max(x, 0.0), 1.0)
+
+
+@nb.njit(**JIT)
+def arena_drift(a, employed, benefit, in_education, short_sick, sa_top_up, low_income, age, partner_from,
+                nbr_activity, lost, income_table, sick_pay, early_pension, social_assistance, unemployment_benefit,
+                aap, rates, levels):
+    """One week of arena drift for every slot, in place on ``a`` (4, slots): work, economy, housing, activity.
+
+    ``rates``: (theta, acceleration per arena lost, work rate employed, work decay out of work,
+    economy rate, housing rate, activity rate, network weight, isolation from poverty);
+    ``levels``: (employed, partner income, low-income factor, student, social assistance) economy levels.
+    The benefit codes are passed in so the kernel does not depend on the enum.
+    """
+    theta, accel, work_up, work_decay, econ_rate, housing_rate, activity_rate, nw, isolation = rates
+    lv_employed, lv_partner, low_factor, lv_student, lv_sa = levels
+    base = (1.0 - nw) * 0.5
+    for i in range(a.shape[1]):
+        ben = benefit[i]
+        extra = accel * lost[i]
+        at_work = employed[i] and ben != sick_pay
+        # work: attachment rebuilds at work (or holds in school, on early pension, on short sick leave)
+        w = a[0, i]
+        if at_work or in_education[i] or ben == early_pension or short_sick[i]:
+            w = w + work_up * (1.0 - w)
+        else:
+            w = w + ((extra + 1.0) * -work_decay) * w
+        a[0, i] = w
+        # economy: toward what one's own income allows (population.income_level), social assistance a floor
+        level = income_table[ben]
+        partner = lv_partner if age[i] >= partner_from[i] else 0.0
+        level = max(level, partner)
+        if at_work:
+            level = lv_employed
+        if low_income[i] and (employed[i] or ben == unemployment_benefit or ben == aap):
+            level = level * low_factor
+        if in_education[i]:
+            level = lv_student
+        if ben == social_assistance or sa_top_up[i]:
+            level = max(level, lv_sa)
+        econ = _relax(a[3, i], level, econ_rate, extra)
+        a[3, i] = econ
+        # housing: secure housing needs an economy that holds
+        a[2, i] = _relax(a[2, i], min(econ / theta, 1.0), housing_rate, extra)
+        # activity: colleagues or school, the network's activity, poverty isolates
+        target = np.float64(nbr_activity[i]) * nw + base
+        if at_work or in_education[i]:
+            target = target + base
+        if econ < theta:
+            target = target - isolation
+        a[1, i] = _relax(a[1, i], _clip01(target), activity_rate, extra)
+        for k in range(4):
+            a[k, i] = _clip01(a[k, i])
+
+
+@nb.njit(**JIT)
+def population_census(a, alive, benefit, employed, age, in_education, sa_top_up, jobseeker_benefit, theta,
+                      bins, n_benefits, adult_age):
+    """The week's counts over every living slot, in one pass.
+
+    Returns ``position`` (mean arena per slot, every slot) and ``counts``, an int64 array:
+    ``[0:bins]`` slots by position bin, ``[bins:bins+5]`` by arenas lost, then 4 excluded per
+    arena, ``n_benefits`` by benefit code, and employed, employed adults, adults, in education,
+    jobseekers, social-assistance top-ups, living.
+    """
+    n = a.shape[1]
+    position = np.empty(n)
+    k0 = bins
+    k1 = k0 + 5
+    k2 = k1 + 4
+    k3 = k2 + n_benefits
+    counts = np.zeros(k3 + 7, dtype=np.int64)
+    for i in range(n):
+        # the same additions in the same order as arenas.mean(axis=0)
+        position[i] = (((a[0, i] + a[1, i]) + a[2, i]) + a[3, i]) / 4.0
+        if not alive[i]:
+            continue
+        counts[min(int(position[i] * bins), bins - 1)] += 1
+        lost = 0
+        for k in range(4):
+            if a[k, i] < theta:
+                lost += 1
+                counts[k1 + k] += 1
+        counts[k0 + lost] += 1
+        ben = benefit[i]
+        counts[k2 + ben] += 1
+        if employed[i]:
+            counts[k3] += 1
+        if age[i] >= adult_age:
+            counts[k3 + 2] += 1
+            if employed[i]:
+                counts[k3 + 1] += 1
+        if in_education[i]:
+            counts[k3 + 3] += 1
+        elif not employed[i] and jobseeker_benefit[ben]:
+            counts[k3 + 4] += 1
+        if sa_top_up[i]:
+            counts[k3 + 5] += 1
+        counts[k3 + 6] += 1
+    return position, counts
+
+
+@nb.njit(**JIT)
+def contacts_means(indptr, indices, data, alive, employed, activity):
+    """Share of each slot's living contacts in work, and their mean activity arena (population.neighbour_means).
+
+    Sums over the ties (CSR rows) in stored order, each term rounded through float32 as the
+    numpy code's (slots, 3) float32 operand was; a slot without living contacts gets 0.5 for both.
+    """
+    n = len(indptr) - 1
+    emp = np.empty(n)
+    act = np.empty(n)
+    for i in range(n):
+        count = 0.0
+        working = 0.0
+        active = 0.0
+        for jj in range(indptr[i], indptr[i + 1]):
+            j = indices[jj]
+            if alive[j]:            # (an empty slot adds +0.0 to each sum: nothing)
+                d = data[jj]
+                count += d * 1.0
+                working += d * (1.0 if employed[j] else 0.0)
+                active += d * np.float64(np.float32(activity[j]))
+        if count > 0:
+            emp[i] = working / count
+            act[i] = active / count
+        else:
+            emp[i] = 0.5
+            act[i] = 0.5
+    return emp, act
+
+
+@nb.njit(**JIT)
+def distinct_caseload(economic, work, housing_social, n_staff):
+    """Distinct users per caseworker over the economic, work and housing/social tasks (-1: none):
+    a user counts once for a caseworker who holds two or three of their tasks."""
+    caseload = np.zeros(n_staff, dtype=np.int64)
+    for i in range(len(economic)):
+        e, w, h = economic[i], work[i], housing_social[i]
+        if e >= 0:
+            caseload[e] += 1
+        if w >= 0 and w != e:
+            caseload[w] += 1
+        if h >= 0 and h != e and h != w:
+            caseload[h] += 1
+    return caseload
