@@ -11,6 +11,7 @@ Kernels are named after the mechanism they implement:
 * :func:`arena_drift`: the weekly move of the four arenas toward their targets (population.drift);
 * :func:`population_census`: the week's counts over the population for the indicators (metrics.Recorder);
 * :func:`contacts_means`: what each citizen sees of their contacts' work and activity (population.neighbour_means);
+* :func:`arenas_lost`: how many arenas each citizen has lost (population.Citizens.arenas_lost);
 * :func:`distinct_caseload`: users per caseworker (office.Office._update_caseload).
 """
 
@@ -53,42 +54,37 @@ def arena_drift(a, employed, benefit, in_education, short_sick, sa_top_up, low_i
     theta, accel, work_up, work_decay, econ_rate, housing_rate, activity_rate, nw, isolation = rates
     lv_employed, lv_partner, low_factor, lv_student, lv_sa = levels
     base = (1.0 - nw) * 0.5
+    # (bitwise | and & on booleans, and both sides of each choice computed: selects, not branches,
+    # since statuses vary unpredictably from slot to slot)
     for i in range(a.shape[1]):
         ben = benefit[i]
         extra = accel * lost[i]
-        at_work = employed[i] and ben != sick_pay
+        at_work = employed[i] & (ben != sick_pay)
+        own = at_work | in_education[i]
         # work: attachment rebuilds at work (or holds in school, on early pension, on short sick leave)
         w = a[0, i]
-        if at_work or in_education[i] or ben == early_pension or short_sick[i]:
-            w = w + work_up * (1.0 - w)
-        else:
-            w = w + ((extra + 1.0) * -work_decay) * w
-        a[0, i] = w
+        rebuilt = w + work_up * (1.0 - w)
+        faded = w + ((extra + 1.0) * -work_decay) * w
+        a[0, i] = rebuilt if own | (ben == early_pension) | short_sick[i] else faded
         # economy: toward what one's own income allows (population.income_level), social assistance a floor
-        level = income_table[ben]
-        partner = lv_partner if age[i] >= partner_from[i] else 0.0
-        level = max(level, partner)
-        if at_work:
-            level = lv_employed
-        if low_income[i] and (employed[i] or ben == unemployment_benefit or ben == aap):
-            level = level * low_factor
-        if in_education[i]:
-            level = lv_student
-        if ben == social_assistance or sa_top_up[i]:
-            level = max(level, lv_sa)
+        level = max(income_table[ben], lv_partner if age[i] >= partner_from[i] else 0.0)
+        level = lv_employed if at_work else level
+        low = low_income[i] & (employed[i] | (ben == unemployment_benefit) | (ben == aap))
+        level = level * low_factor if low else level
+        level = lv_student if in_education[i] else level
+        level = max(level, lv_sa) if (ben == social_assistance) | sa_top_up[i] else level
         econ = _relax(a[3, i], level, econ_rate, extra)
-        a[3, i] = econ
         # housing: secure housing needs an economy that holds
-        a[2, i] = _relax(a[2, i], min(econ / theta, 1.0), housing_rate, extra)
+        housing = _relax(a[2, i], min(econ / theta, 1.0), housing_rate, extra)
         # activity: colleagues or school, the network's activity, poverty isolates
         target = np.float64(nbr_activity[i]) * nw + base
-        if at_work or in_education[i]:
-            target = target + base
-        if econ < theta:
-            target = target - isolation
-        a[1, i] = _relax(a[1, i], _clip01(target), activity_rate, extra)
-        for k in range(4):
-            a[k, i] = _clip01(a[k, i])
+        target = target + base if own else target
+        target = target - isolation if econ < theta else target
+        activity = _relax(a[1, i], _clip01(target), activity_rate, extra)
+        a[0, i] = _clip01(a[0, i])
+        a[1, i] = _clip01(activity)
+        a[2, i] = _clip01(housing)
+        a[3, i] = _clip01(econ)
 
 
 @nb.njit(**JIT)
@@ -108,33 +104,33 @@ def population_census(a, alive, benefit, employed, age, in_education, sa_top_up,
     k2 = k1 + 4
     k3 = k2 + n_benefits
     counts = np.zeros(k3 + 7, dtype=np.int64)
+    # the scalar counts in local variables (registers), added as 0/1 rather than branched on
+    n_employed = employed_adults = adults = students = seekers = top_ups = living = 0
     for i in range(n):
         # the same additions in the same order as arenas.mean(axis=0)
-        position[i] = (((a[0, i] + a[1, i]) + a[2, i]) + a[3, i]) / 4.0
+        p = (((a[0, i] + a[1, i]) + a[2, i]) + a[3, i]) / 4.0
+        position[i] = p
         if not alive[i]:
             continue
-        counts[min(int(position[i] * bins), bins - 1)] += 1
+        counts[min(int(p * bins), bins - 1)] += 1
         lost = 0
         for k in range(4):
-            if a[k, i] < theta:
-                lost += 1
-                counts[k1 + k] += 1
+            below = a[k, i] < theta
+            lost += below
+            counts[k1 + k] += below
         counts[k0 + lost] += 1
         ben = benefit[i]
         counts[k2 + ben] += 1
-        if employed[i]:
-            counts[k3] += 1
-        if age[i] >= adult_age:
-            counts[k3 + 2] += 1
-            if employed[i]:
-                counts[k3 + 1] += 1
-        if in_education[i]:
-            counts[k3 + 3] += 1
-        elif not employed[i] and jobseeker_benefit[ben]:
-            counts[k3 + 4] += 1
-        if sa_top_up[i]:
-            counts[k3 + 5] += 1
-        counts[k3 + 6] += 1
+        emp = employed[i]
+        adult = age[i] >= adult_age
+        n_employed += emp
+        adults += adult
+        employed_adults += emp & adult
+        students += in_education[i]
+        seekers += (not emp) & (not in_education[i]) & jobseeker_benefit[ben]
+        top_ups += sa_top_up[i]
+        living += 1
+    counts[k3:] = (n_employed, employed_adults, adults, students, seekers, top_ups, living)
     return position, counts
 
 
@@ -182,3 +178,13 @@ def distinct_caseload(economic, work, housing_social, n_staff):
         if h >= 0 and h != e and h != w:
             caseload[h] += 1
     return caseload
+
+
+@nb.njit(**JIT)
+def arenas_lost(a, theta):
+    """Arenas below ``theta`` per slot (int8), for every slot of ``a`` (4, slots)."""
+    n = a.shape[1]
+    lost = np.empty(n, dtype=np.int8)
+    for i in range(n):
+        lost[i] = (a[0, i] < theta) + (a[1, i] < theta) + (a[2, i] < theta) + (a[3, i] < theta)
+    return lost

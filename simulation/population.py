@@ -126,8 +126,10 @@ class Citizens:
         return (self.arenas if idx is None else self.arenas[:, idx]).mean(axis=0)
 
     def arenas_lost(self, threshold: float) -> np.ndarray:
-        """Arenas below ``threshold`` per citizen (int8)."""
-        return count_lost(self.arenas < threshold)
+        """Arenas below ``threshold`` per citizen (int8): one compiled pass (:func:`simulation.kernels.arenas_lost`)."""
+        from .kernels import arenas_lost    # numba only where used (command-line start-up)
+
+        return arenas_lost(self.arenas, float(threshold))
 
     def complexity(self) -> np.ndarray:
         """Traits that make work harder to reach: health, substance use, language (004:2891-2896)."""

@@ -172,3 +172,12 @@ def test_distinct_caseload_counts_a_user_once_per_caseworker():
     np.testing.assert_array_equal(distinct_caseload(e, w, h, 6), caseload_reference(e, w, h, 6))
     one = np.array([2], np.int32)
     assert distinct_caseload(one, one, one, 3).tolist() == [0, 0, 1]   # one user, one caseworker, three tasks
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_arenas_lost_matches_counting_the_rows_below_the_threshold(seed):
+    c = random_citizens(300, seed)
+    lost = c.arenas_lost(0.3)
+    assert lost.dtype == np.int8
+    np.testing.assert_array_equal(lost, population.count_lost(c.arenas < 0.3))
+    assert set(np.unique(lost)) >= {0, 1, 2}
