@@ -181,3 +181,66 @@ def test_arenas_lost_matches_counting_the_rows_below_the_threshold(seed):
     assert lost.dtype == np.int8
     np.testing.assert_array_equal(lost, population.count_lost(c.arenas < 0.3))
     assert set(np.unique(lost)) >= {0, 1, 2}
+
+
+def office_pool_reference(c: Citizens, us, theta: float) -> np.ndarray:
+    return np.flatnonzero((c.alive & (~c.employed | (c.benefit != Benefit.NONE) | c.sa_top_up
+                                      | (c.arenas[ECONOMY] < theta)))
+                          | us.registered | us.intake_due | us.sa_pending)
+
+
+def office_needs_reference(c: Citizens, us, pool: np.ndarray, week: int, theta: float):
+    from simulation.office.work import SICK_LEAVE_FOLLOW_UP_WEEKS
+
+    a = c.arenas
+    alive, ben = c.alive[pool], c.benefit[pool]
+    student = c.in_education[pool]
+    out_of_work = alive & ~c.employed[pool] & ~student & (ben != Benefit.DISABILITY_BENEFIT) \
+        & (ben != Benefit.EARLY_PENSION) & (ben != Benefit.SICK_PAY)
+    long_sick = alive & (ben == Benefit.SICK_PAY) & ~c.short_sick[pool] \
+        & (c.benefit_weeks[pool] >= SICK_LEAVE_FOLLOW_UP_WEEKS)
+    on_sa = (ben == Benefit.SOCIAL_ASSISTANCE) | c.sa_top_up[pool]
+    eligible = alive & ~on_sa & ~student & (a[ECONOMY, pool] < theta)
+    pending = us.sa_pending[pool]
+    apply = eligible & ~pending
+    us.sa_applied[pool[apply]] = week
+    pending = (pending | apply) & eligible
+    us.sa_pending[pool] = pending
+    economic = alive & (on_sa | (ben == Benefit.QUALIFICATION_PROGRAMME) | pending)
+    hs = us.registered[pool] & alive & (ben != Benefit.DISABILITY_BENEFIT) & (
+        (a[HOUSING, pool] < theta) | (a[ACTIVITY, pool] < theta))
+    return out_of_work | long_sick, economic, hs
+
+
+def random_office(n: int, seed: int):
+    from simulation.office import Office
+
+    rng = np.random.default_rng(seed)
+    c = random_citizens(n, seed)
+    c.benefit_weeks[:] = rng.integers(0, 20, n)
+    office = Office(ms.Scenario(), n, np.random.default_rng(seed))
+    us = office.users
+    for name in ("registered", "intake_due", "sa_pending"):
+        getattr(us, name)[:] = rng.random(n) < 0.2
+    us.sa_applied[:] = rng.integers(-10, 0, n)
+    return c, office
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_office_pool_and_needs_match_the_numpy_reference(seed):
+    import copy as copying
+
+    c, office = random_office(800, seed)
+    theta = office.s.arenas.loss_threshold
+    pool = office.pool(c)
+    np.testing.assert_array_equal(pool, office_pool_reference(c, office.users, theta))
+    assert 0 < len(pool) < c.capacity
+    ref_users = copying.deepcopy(office.users)
+    need = office.needs(c, pool, 7)
+    ref = office_needs_reference(c, ref_users, pool, 7, theta)
+    for got, want in zip((need.work, need.economic, need.housing_social), ref):
+        np.testing.assert_array_equal(got, want)
+        assert want.any() and not want.all()
+    np.testing.assert_array_equal(office.users.sa_pending, ref_users.sa_pending)
+    np.testing.assert_array_equal(office.users.sa_applied, ref_users.sa_applied)
+    assert (ref_users.sa_applied == 7).any()          # some applied this week
