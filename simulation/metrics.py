@@ -213,7 +213,7 @@ def age_profile(c) -> dict[str, float]:
 def _population_counts(c, theta: float) -> tuple[np.ndarray, np.ndarray]:
     """Each slot's position, and the week's counts over the living in one compiled pass
     (:func:`simulation.kernels.population_census`, which documents the layout of the counts)."""
-    from .kernels import population_census    # numba only where used (command-line start-up)
+    from .kernels import population_census  # numba only where used (command-line start-up)
 
     return population_census(c.arenas, c.alive, c.benefit, c.employed, c.age, c.in_education, c.sa_top_up,
                              JOBSEEKER, theta, AXIS_BINS, len(Benefit), 20.0)

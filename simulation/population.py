@@ -127,7 +127,7 @@ class Citizens:
 
     def arenas_lost(self, threshold: float) -> np.ndarray:
         """Arenas below ``threshold`` per citizen (int8): one compiled pass (:func:`simulation.kernels.arenas_lost`)."""
-        from .kernels import arenas_lost    # numba only where used (command-line start-up)
+        from .kernels import arenas_lost  # numba only where used (command-line start-up)
 
         return arenas_lost(self.arenas, float(threshold))
 
@@ -299,7 +299,7 @@ def add_newcomers(c: Citizens, idx: np.ndarray, s: Scenario, rng: np.random.Gene
 def neighbour_means(c: Citizens, ties: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     """Share of each citizen's living contacts in work, and their mean activity arena (0.5 and
     0.5 without living contacts): one compiled pass over the ties (:func:`simulation.kernels.contacts_means`)."""
-    from .kernels import contacts_means    # numba only where used (command-line start-up)
+    from .kernels import contacts_means  # numba only where used (command-line start-up)
 
     return contacts_means(ties.indptr, ties.indices, ties.data, c.alive, c.employed, c.arenas[ACTIVITY])
 
@@ -610,7 +610,7 @@ def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) 
 
     The hot path of a week: one compiled pass over the slots (:func:`simulation.kernels.arena_drift`).
     """
-    from .kernels import arena_drift    # numba only where used (command-line start-up)
+    from .kernels import arena_drift  # numba only where used (command-line start-up)
 
     ar, b = s.arenas, s.benefits
     rates = (ar.loss_threshold, ar.acceleration_per_arena_lost, ar.work_rate_employed, ar.work_decay_out_of_work,

@@ -238,7 +238,7 @@ def test_office_pool_and_needs_match_the_numpy_reference(seed):
     ref_users = copying.deepcopy(office.users)
     need = office.needs(c, pool, 7)
     ref = office_needs_reference(c, ref_users, pool, 7, theta)
-    for got, want in zip((need.work, need.economic, need.housing_social), ref):
+    for got, want in zip((need.work, need.economic, need.housing_social), ref, strict=True):
         np.testing.assert_array_equal(got, want)
         assert want.any() and not want.all()
     np.testing.assert_array_equal(office.users.sa_pending, ref_users.sa_pending)

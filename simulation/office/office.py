@@ -144,7 +144,7 @@ class Office:
     def pool(self, c: Citizens) -> np.ndarray:
         """Slots that can need the office: out of work, on a benefit, economy lost, or already known.
         Everything below works on this pool (a fraction of the population), in slot order."""
-        from ..kernels import office_pool    # numba only where used (command-line start-up)
+        from ..kernels import office_pool  # numba only where used (command-line start-up)
 
         us = self.users
         return office_pool(c.alive, c.employed, c.benefit, c.sa_top_up, c.arenas[Arena.ECONOMY], us.registered,
@@ -156,7 +156,7 @@ class Office:
         Work follow-up: jobseekers, AAP users, programme participants, and workers on long sick
         leave from week 8. Social assistance: means-tested, anyone without means may apply.
         """
-        from ..kernels import office_needs    # numba only where used (command-line start-up)
+        from ..kernels import office_needs  # numba only where used (command-line start-up)
 
         us = self.users
         codes = (int(Benefit.DISABILITY_BENEFIT), int(Benefit.EARLY_PENSION), int(Benefit.SICK_PAY),
@@ -270,7 +270,7 @@ class Office:
 
         ``pool``: slots that include every registered user (only they have caseworkers).
         """
-        from ..kernels import distinct_caseload    # numba only where used (command-line start-up)
+        from ..kernels import distinct_caseload  # numba only where used (command-line start-up)
 
         cw = self.users.cw if pool is None else self.users.cw[:, pool]
         self.staff.caseload = distinct_caseload(cw[Task.ECONOMIC], cw[Task.WORK], cw[Task.HOUSING_SOCIAL],
