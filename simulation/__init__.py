@@ -11,11 +11,19 @@ office is organised. Quick start::
     result.summary["creaming_index"]
 """
 
-from .model import WelfareModel
-from .runner import RunResult, run
 from .scenario import Scenario, ScenarioError, load_scenario
 from .version import package_version
 
 __version__ = package_version()
+
+#: names imported on first use, so `marginsim --help` and scenario checks do not load Mesa
+_LAZY = {"WelfareModel": "model", "RunResult": "runner", "run": "runner"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["Scenario", "ScenarioError", "WelfareModel", "RunResult", "load_scenario", "run", "__version__"]
