@@ -6,6 +6,10 @@ Runs a scenario (default: scenarios/generalist.toml) scaled to ``--citizens`` wi
 * ``build_s``, ``simulate_s``, ``summarise_s``: the run's own timings (``RunResult.timings``);
   ``wall_s`` is the whole ``run()`` call;
 * ``citizen_weeks_per_s``: citizens x simulated weeks (warm-up included) / ``simulate_s``;
+* ``kernels_load_s``: the one-off cost, per process, of importing numba and loading the compiled
+  kernels (simulation/kernels.py) from their on-disk cache (or compiling them the first time):
+  paid by a tiny untimed run *before* the timed one, so ``simulate_s`` is the steady-state step;
+  add it for a single run from a cold process;
 * ``peak_rss_mb``: the process's peak resident memory (``ru_maxrss``) right after the run, so
   it covers the interpreter, the imports and the run, and nothing else: run this script as a
   fresh process (``scaling.py`` does) for a clean figure;
@@ -88,6 +92,13 @@ def boltzmann_agent_steps_per_s(steps: int = 10, n: int = 10_000) -> float:
     return n * steps / elapsed
 
 
+def load_kernels(scenario: ms.Scenario) -> float:
+    """Seconds to import numba and load (or compile) the kernels: a 2-week run of 200 citizens."""
+    t0 = time.perf_counter()
+    ms.run(scenario.scaled(200).replace(**{"run.weeks": 2, "run.warmup_weeks": 0}), seed=0)
+    return time.perf_counter() - t0
+
+
 def measure(scenario_path: Path, citizens: int | None, weeks: int | None, warmup: int | None,
             seed: int, yardstick: bool) -> dict:
     """One run of the scenario; returns the figures as a flat dict (see the module docstring)."""
@@ -98,6 +109,7 @@ def measure(scenario_path: Path, citizens: int | None, weeks: int | None, warmup
     if changes:
         s = s.replace(**changes)
     total_weeks = s.run.weeks + s.run.warmup_weeks
+    kernels_load = load_kernels(s)
     rss_before = peak_rss_mb()
 
     gc.collect()
@@ -121,6 +133,7 @@ def measure(scenario_path: Path, citizens: int | None, weeks: int | None, warmup
         "simulate_s": round(t["simulate_s"], 4),
         "summarise_s": round(t["summarise_s"], 4),
         "wall_s": round(wall, 4),
+        "kernels_load_s": round(kernels_load, 4),
         "citizen_weeks_per_s": round(s.population.citizens * total_weeks / t["simulate_s"]),
         "ms_per_week": round(1000 * t["simulate_s"] / total_weeks, 3),
         "peak_rss_mb": round(rss, 1),

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .office import BENEFIT_GROUPS, RELEASE_REASONS, OfficeWeek
-from .population import ARENAS, BENEFIT_NAMES, Benefit, WeekEvents, count_lost, jobseekers
+from .population import ARENAS, BENEFIT_NAMES, JOBSEEKER, Benefit, WeekEvents
 from .vocabulary import ACTIVITY_NAMES, WEEKS_PER_YEAR, Task
 
 AXIS_BINS = 10
@@ -77,14 +77,11 @@ class Recorder:
         us = office.users
         theta = s.arenas.loss_threshold
         alive = c.alive
-        n = int(np.count_nonzero(alive))
-        below = c.arenas < theta
-        # small integer codes counted value by value: faster than np.bincount at these sizes
-        lost = np.where(alive, count_lost(below), 5)             # empty slots go to a spare bin
-        position = c.position()
-        pos_bin = np.minimum((position * AXIS_BINS).astype(np.int8), AXIS_BINS - 1)
-        pos_bin[~alive] = AXIS_BINS
-        ben_counts = _counts(np.where(alive, c.benefit, len(Benefit)), len(Benefit))
+        position, counts = _population_counts(c, theta)
+        n = int(counts[-1])
+        k = AXIS_BINS
+        ben_counts = counts[k + 9:k + 9 + len(Benefit)]
+        n_employed, employed_adults, adults, in_education, n_jobseekers, top_ups = counts[k + 9 + len(Benefit):-1]
         r = self.data[self.n]
         r[INDEX["week"]] = week
         r[INDEX["population"]] = n
@@ -93,23 +90,19 @@ class Recorder:
         r[INDEX["deaths"]] = events.deaths
         r[INDEX["mean_position"]] = position[alive].sum() / n
         i = INDEX["axis_bin_0"]
-        r[i:i + AXIS_BINS] = _counts(pos_bin, AXIS_BINS) / n
+        r[i:i + AXIS_BINS] = counts[:k] / n
         i = INDEX["share_lost_0"]
-        r[i:i + 5] = _counts(lost, 5) / n
+        r[i:i + 5] = counts[k:k + 5] / n
         i = INDEX["excluded_work"]
-        r[i:i + 4] = (below & alive).sum(axis=1) / n
-        employed = c.employed & alive
-        n_employed = np.count_nonzero(employed)
+        r[i:i + 4] = counts[k + 5:k + 9] / n
         r[INDEX["employed_share"]] = n_employed / n
-        adult = alive & (c.age >= 20.0)
-        r[INDEX["employed_20_66"]] = np.count_nonzero(employed & adult)
-        r[INDEX["population_20_66"]] = np.count_nonzero(adult)
-        r[INDEX["in_education"]] = np.count_nonzero(c.in_education & alive)
-        r[INDEX["jobseekers"]] = np.count_nonzero(jobseekers(c))
+        r[INDEX["employed_20_66"]] = employed_adults
+        r[INDEX["population_20_66"]] = adults
+        r[INDEX["in_education"]] = in_education
+        r[INDEX["jobseekers"]] = n_jobseekers
         r[INDEX["sick_leave_share"]] = ben_counts[Benefit.SICK_PAY] / max(n_employed, 1)
         i = INDEX["on_unemployment_benefit"]
         r[i:i + len(Benefit) - 1] = ben_counts[1:]
-        top_ups = np.count_nonzero(c.sa_top_up & alive)
         r[INDEX["sa_main_income"]] = ben_counts[Benefit.SOCIAL_ASSISTANCE]
         r[INDEX["sa_top_ups"]] = top_ups
         r[INDEX["on_social_assistance"]] = ben_counts[Benefit.SOCIAL_ASSISTANCE] + top_ups   # all recipients
@@ -217,9 +210,13 @@ def age_profile(c) -> dict[str, float]:
     return out
 
 
-def _counts(codes: np.ndarray, k: int) -> np.ndarray:
-    """How many of ``codes`` equal 0, 1, ..., k-1."""
-    return np.array([np.count_nonzero(codes == v) for v in range(k)])
+def _population_counts(c, theta: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each slot's position, and the week's counts over the living in one compiled pass
+    (:func:`simulation.kernels.population_census`, which documents the layout of the counts)."""
+    from .kernels import population_census  # numba only where used (command-line start-up)
+
+    return population_census(c.arenas, c.alive, c.benefit, c.employed, c.age, c.in_education, c.sa_top_up,
+                             JOBSEEKER, theta, AXIS_BINS, len(Benefit), 20.0)
 
 
 def _ratio(num: float, den: float) -> float:

@@ -126,8 +126,10 @@ class Citizens:
         return (self.arenas if idx is None else self.arenas[:, idx]).mean(axis=0)
 
     def arenas_lost(self, threshold: float) -> np.ndarray:
-        """Arenas below ``threshold`` per citizen (int8)."""
-        return count_lost(self.arenas < threshold)
+        """Arenas below ``threshold`` per citizen (int8): one compiled pass (:func:`simulation.kernels.arenas_lost`)."""
+        from .kernels import arenas_lost  # numba only where used (command-line start-up)
+
+        return arenas_lost(self.arenas, float(threshold))
 
     def complexity(self) -> np.ndarray:
         """Traits that make work harder to reach: health, substance use, language (004:2891-2896)."""
@@ -295,19 +297,11 @@ def add_newcomers(c: Citizens, idx: np.ndarray, s: Scenario, rng: np.random.Gene
 
 
 def neighbour_means(c: Citizens, ties: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    """Share of each citizen's living contacts in work, and their mean activity arena."""
-    alive = c.alive.astype(np.float32)
-    cols = np.empty((c.capacity, 3), dtype=np.float32)
-    cols[:, 0] = alive
-    np.multiply(c.employed, alive, out=cols[:, 1])
-    np.multiply(c.arenas[ACTIVITY], alive, out=cols[:, 2])
-    sums = ties @ cols
-    count = sums[:, 0]
-    has = count > 0
-    count = np.where(has, count, 1.0)
-    employed = np.where(has, sums[:, 1] / count, 0.5)
-    activity = np.where(has, sums[:, 2] / count, 0.5)
-    return employed, activity
+    """Share of each citizen's living contacts in work, and their mean activity arena (0.5 and
+    0.5 without living contacts): one compiled pass over the ties (:func:`simulation.kernels.contacts_means`)."""
+    from .kernels import contacts_means  # numba only where used (command-line start-up)
+
+    return contacts_means(ties.indptr, ties.indices, ties.data, c.alive, c.employed, c.arenas[ACTIVITY])
 
 
 #: weeks between refreshes of what each citizen sees in their network (social change is slow)
@@ -605,81 +599,36 @@ def _income_table(b) -> np.ndarray:
         Benefit.DISABILITY_BENEFIT: b.economy_state_benefit, Benefit.EARLY_PENSION: b.economy_pension})
 
 
-def income_level(c: Citizens, s: Scenario, at_work: np.ndarray | None = None) -> np.ndarray:
-    """The economy each citizen's own income allows (wage, state benefit, student support,
-    pension; nothing), before any social assistance (004:2446-2456). ``at_work``: employed and
-    not on sick pay (computed here if not given)."""
-    b = s.benefits
-    if at_work is None:
-        at_work = c.employed & (c.benefit != Benefit.SICK_PAY)
-    level = _income_table(b).take(c.benefit)
-    # social assistance is means-tested by household: an earning partner keeps the economy afloat
-    # (levels are never negative, so the maximum with 0 leaves the unpartnered as they are)
-    np.maximum(level, b.economy_partner_income * (c.age >= c.partner_from), out=level)
-    level[at_work] = b.economy_employed
-    # a low wage, and minimum-rate unemployment benefit or AAP (disability benefit has a higher minimum)
-    low = np.flatnonzero(c.low_income)
-    ben = c.benefit[low]
-    low = low[c.employed[low] | (ben == Benefit.UNEMPLOYMENT_BENEFIT) | (ben == Benefit.WORK_ASSESSMENT_ALLOWANCE)]
-    level[low] *= b.low_income_factor
-    level[c.in_education] = b.economy_student
-    return level
-
-
 def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) -> None:
-    """Move each arena toward its target; downward moves speed up with arenas lost (004:2859-2871).
+    """Move each arena toward its target; downward moves are ``1 + acceleration * arenas lost``
+    times faster (004:2859-2871). Every move is ``x += rate * (target - x)`` except work's:
 
-    The hot path of a week: written with in-place operations to spare temporaries.
+    * work: attachment rebuilds at work (``work_rate_employed * (1 - x)``) and holds in school, on
+      early pension or short sick leave; otherwise it fades (``-work_decay_out_of_work * x``,
+      004:4445-4455);
+    * economy: toward what one's own income allows -- by main benefit, an earning partner's
+      household level (social assistance is means-tested by household), the wage at work, times
+      ``low_income_factor`` for a low wage or minimum-rate unemployment benefit or AAP, student
+      support in school -- and at least the social-assistance level for a recipient (004:2446-2456);
+    * housing: toward ``economy / loss_threshold`` (at most 1): secure housing needs an economy
+      that holds (004:2442-2456);
+    * activity: toward ``network_weight * contacts' activity + (1 - network_weight) / 2``, plus
+      as much again at work or in school, less ``isolation_from_poverty`` with the economy lost
+      (004:4341-4351).
+
+    The hot path of a week: one compiled pass over the slots (:func:`simulation.kernels.arena_drift`).
     """
+    from .kernels import arena_drift  # numba only where used (command-line start-up)
+
     ar, b = s.arenas, s.benefits
-    theta = ar.loss_threshold
-    a = c.arenas
-    extra = ar.acceleration_per_arena_lost * lost   # downward moves are (1 + extra) times faster
-    at_work = c.employed & (c.benefit != Benefit.SICK_PAY)
-    # in school or on early pension the work arena is not being lost: a path to work, or a finished career
-    holds = at_work | c.in_education | (c.benefit == Benefit.EARLY_PENSION) | c.short_sick
-
-    # work: attachment rebuilds at work, fades out of it (004:4445-4455)
-    work = a[WORK]
-    up = ar.work_rate_employed * (1.0 - work)
-    down = extra + 1.0
-    down *= -ar.work_decay_out_of_work
-    down *= work
-    work += np.where(holds, up, down)
-
-    # economy: toward what one's income allows; social assistance lifts it to a minimum (SSB:
-    # assistance is the main income of about 4 in 10 recipients, a top-up for the rest)
-    income = income_level(c, s, at_work)
-    on_sa = (c.benefit == Benefit.SOCIAL_ASSISTANCE) | c.sa_top_up
-    np.maximum(income, b.economy_social_assistance * on_sa, out=income)
-    _relax(a[ECONOMY], income, ar.economy_rate, extra)
-
-    # housing: secure housing needs an economy that holds (004:2442-2456)
-    target = np.divide(a[ECONOMY], theta, out=income)
-    _relax(a[HOUSING], np.minimum(target, 1.0, out=target), ar.housing_rate, extra)
-
-    # activity: work or school gives colleagues, networks carry participation, poverty isolates (004:4341-4351)
-    own = at_work | c.in_education
-    target = np.multiply(nbr_activity, ar.network_weight, dtype=np.float64)
-    target += (1.0 - ar.network_weight) * 0.5
-    target += own * ((1.0 - ar.network_weight) * 0.5)
-    target -= ar.isolation_from_poverty * (a[ECONOMY] < theta)
-    _relax(a[ACTIVITY], np.clip(target, 0.0, 1.0, out=target), ar.activity_rate, extra)
-    np.clip(a, 0.0, 1.0, out=a)
-
-
-def _relax(x: np.ndarray, target: np.ndarray, rate: float, extra: np.ndarray) -> None:
-    """x += rate * (target - x), times (1 + extra) where the move is downward. Overwrites target.
-
-    The factor is built by arithmetic, not np.where: signs of gaps are unpredictable, and a
-    branching select costs several times more than a multiply-add.
-    """
-    gap = np.subtract(target, x, out=target)
-    faster = (gap < 0) * extra
-    faster += 1.0
-    gap *= rate
-    gap *= faster
-    x += gap
+    rates = (ar.loss_threshold, ar.acceleration_per_arena_lost, ar.work_rate_employed, ar.work_decay_out_of_work,
+             ar.economy_rate, ar.housing_rate, ar.activity_rate, ar.network_weight, ar.isolation_from_poverty)
+    levels = (b.economy_employed, b.economy_partner_income, b.low_income_factor, b.economy_student,
+              b.economy_social_assistance)
+    arena_drift(c.arenas, c.employed, c.benefit, c.in_education, c.short_sick, c.sa_top_up, c.low_income, c.age,
+                c.partner_from, nbr_activity, lost, _income_table(b), int(Benefit.SICK_PAY), int(Benefit.EARLY_PENSION),
+                int(Benefit.SOCIAL_ASSISTANCE), int(Benefit.UNEMPLOYMENT_BENEFIT),
+                int(Benefit.WORK_ASSESSMENT_ALLOWANCE), rates, levels)
 
 
 def _close_spells(c: Citizens, idx: np.ndarray, week: int) -> np.ndarray:

@@ -145,11 +145,11 @@ class Office:
     def pool(self, c: Citizens) -> np.ndarray:
         """Slots that can need the office: out of work, on a benefit, economy lost, or already known.
         Everything below works on this pool (a fraction of the population), in slot order."""
-        theta = self.s.arenas.loss_threshold
+        from ..kernels import office_pool  # numba only where used (command-line start-up)
+
         us = self.users
-        return np.flatnonzero((c.alive & (~c.employed | (c.benefit != Benefit.NONE) | c.sa_top_up
-                                          | (c.arenas[Arena.ECONOMY] < theta)))
-                              | us.registered | us.intake_due | us.sa_pending)
+        return office_pool(c.alive, c.employed, c.benefit, c.sa_top_up, c.arenas[Arena.ECONOMY], us.registered,
+                           us.intake_due, us.sa_pending, self.s.arenas.loss_threshold, int(Benefit.NONE))
 
     def needs(self, c: Citizens, pool: np.ndarray, week: int) -> Needs:
         """Who needs work follow-up, social assistance, or housing and social follow-up.
@@ -157,27 +157,16 @@ class Office:
         Work follow-up: jobseekers, AAP users, programme participants, and workers on long sick
         leave from week 8. Social assistance: means-tested, anyone without means may apply.
         """
+        from ..kernels import office_needs  # numba only where used (command-line start-up)
+
         us = self.users
-        theta = self.s.arenas.loss_threshold
-        a = c.arenas
-        alive, ben = c.alive[pool], c.benefit[pool]
-        student = c.in_education[pool]
-        out_of_work = alive & ~c.employed[pool] & ~student & (ben != Benefit.DISABILITY_BENEFIT) \
-            & (ben != Benefit.EARLY_PENSION) & (ben != Benefit.SICK_PAY)
-        long_sick = alive & (ben == Benefit.SICK_PAY) & ~c.short_sick[pool] \
-            & (c.benefit_weeks[pool] >= SICK_LEAVE_FOLLOW_UP_WEEKS)
-        on_sa = (ben == Benefit.SOCIAL_ASSISTANCE) | c.sa_top_up[pool]
-        eligible = alive & ~on_sa & ~student & (a[Arena.ECONOMY, pool] < theta)
-        pending = us.sa_pending[pool]
-        apply = eligible & ~pending
-        us.sa_applied[pool[apply]] = week
-        pending = (pending | apply) & eligible           # withdrawn if no longer eligible
-        us.sa_pending[pool] = pending
-        economic = alive & (on_sa | (ben == Benefit.QUALIFICATION_PROGRAMME) | pending)
-        reg = us.registered[pool]
-        hs = reg & alive & (ben != Benefit.DISABILITY_BENEFIT) & (
-            (a[Arena.HOUSING, pool] < theta) | (a[Arena.ACTIVITY, pool] < theta))
-        return Needs(work=out_of_work | long_sick, economic=economic, housing_social=hs)
+        codes = (int(Benefit.DISABILITY_BENEFIT), int(Benefit.EARLY_PENSION), int(Benefit.SICK_PAY),
+                 int(Benefit.SOCIAL_ASSISTANCE), int(Benefit.QUALIFICATION_PROGRAMME))
+        work, economic, hs = office_needs(pool, c.alive, c.employed, c.in_education, c.benefit, c.short_sick,
+                                          c.benefit_weeks, c.sa_top_up, c.arenas, us.registered, us.sa_pending,
+                                          us.sa_applied, week, self.s.arenas.loss_threshold,
+                                          SICK_LEAVE_FOLLOW_UP_WEEKS, codes)
+        return Needs(work=work, economic=economic, housing_social=hs)
 
     def register(self, pool, need: Needs, week: int, wk: OfficeWeek, c: Citizens) -> np.ndarray:
         """New users wait for intake; those whose need ended before it leave the queue."""
@@ -282,10 +271,11 @@ class Office:
 
         ``pool``: slots that include every registered user (only they have caseworkers).
         """
+        from ..kernels import distinct_caseload  # numba only where used (command-line start-up)
+
         cw = self.users.cw if pool is None else self.users.cw[:, pool]
-        e, w, h = cw[Task.ECONOMIC], cw[Task.WORK], cw[Task.HOUSING_SOCIAL]
-        ids = np.concatenate([e[e >= 0], w[(w >= 0) & (w != e)], h[(h >= 0) & (h != e) & (h != w)]])
-        self.staff.caseload = np.bincount(ids, minlength=len(self.staff))
+        self.staff.caseload = distinct_caseload(cw[Task.ECONOMIC], cw[Task.WORK], cw[Task.HOUSING_SOCIAL],
+                                                len(self.staff))
 
     # ------------------------------------------------------------------------------------
     def book_hours(self, items: WorkItems, done: np.ndarray, wk: OfficeWeek) -> None:
