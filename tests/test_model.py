@@ -145,7 +145,9 @@ def test_disability_benefit_is_absorbing(organisations):
 
 
 def test_no_disability_from_work_assessment_allowance_before_work_ability_is_assessed(organisations):
-    m = ms.WelfareModel(small(organisations["generalist"], weeks=52, warmup=10), rng=23)
+    # disability decisions made often, so that any made before the assessment would show
+    m = ms.WelfareModel(small(organisations["generalist"], weeks=52, warmup=10)
+                        .replace(**{"health.disability_decision": 0.05}), rng=23)
     c = m.citizens
     moved = unassessed_on_aap = 0
     while m.running:

@@ -28,7 +28,7 @@ def test_invariants_hold_for_any_valid_scenario(case):
         scenario = ms.scenario.apply_settings(scenario, caseload_cap=cap)
     m = ms.WelfareModel(scenario, rng=seed)
     while m.running:
-        before = int((m.office.cw[1:] >= 0).sum())
+        before = int((m.office.users.cw[1:] >= 0).sum())
         m.step()
         a = m.citizens.arenas[:, m.citizens.alive]
         assert ((a >= 0) & (a <= 1)).all(), "arena scores stay in [0, 1]"
@@ -39,8 +39,8 @@ def test_invariants_hold_for_any_valid_scenario(case):
         if cap:
             assert (staff.caseload <= cap).all()
         wk = m.office.week
-        assert before + wk.assignments - wk.releases.sum() == int((m.office.cw[1:] >= 0).sum())
-        assert not (m.office.cw[:, ~m.citizens.alive] >= 0).any(), "nobody who left is still in a caseload"
+        assert before + wk.assignments - wk.releases.sum() == int((m.office.users.cw[1:] >= 0).sum())
+        assert not (m.office.users.cw[:, ~m.citizens.alive] >= 0).any(), "nobody who left is still in a caseload"
     ts = m.timeseries()
     pop = ts["population"].to_numpy()
     assert (pop[1:] == pop[:-1] + ts["inflow"].to_numpy()[1:] - ts["outflow"].to_numpy()[1:]).all()
