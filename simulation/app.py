@@ -31,7 +31,7 @@ import subprocess
 import sys
 import threading
 import zlib
-from functools import lru_cache
+from functools import cache
 from html import escape
 from pathlib import Path
 
@@ -71,7 +71,7 @@ BENEFIT_LABELS = {
     "qualification_programme": "qualification programme (KVP)", "disability_benefit": "disability benefit",
 }
 BENEFIT_COLOURS = ["#c7c7c7", "#1f77b4", "#17becf", "#2ca02c", "#d62728", "#ff7f0e", "#9467bd"]
-ARENA_COLOURS = dict(zip(ARENAS, ["#1f77b4", "#2ca02c", "#8c564b", "#d62728"]))
+ARENA_COLOURS = dict(zip(ARENAS, ["#1f77b4", "#2ca02c", "#8c564b", "#d62728"], strict=False))
 FIGSIZE = (6.4, 4.2)
 DPI = 80
 
@@ -87,7 +87,7 @@ def available_organisations() -> tuple[str, ...]:
                  if name == "generalist" or (SCENARIO_DIR / f"{name}.toml").is_file())
 
 
-@lru_cache(maxsize=None)
+@cache
 def organisation_scenario(name: str) -> Scenario:
     """The scenario of an organisation model, from ``scenarios/<name>.toml`` next to the package
     (``Scenario()``, a generalist office, if the repository's scenarios are not there)."""
@@ -249,7 +249,7 @@ class DashboardModel(WelfareModel):
 
     def staff_by_unit(self) -> dict[str, int]:
         counts = np.bincount(self.office.staff.unit, minlength=len(self.params.office.units))
-        return dict(zip(self.unit_names(), counts.tolist()))
+        return dict(zip(self.unit_names(), counts.tolist(), strict=False))
 
     # ---- one citizen followed through time ---------------------------------------------------
     def follow(self, slot: int | None = None, kind: str = "user") -> int | None:
@@ -374,7 +374,7 @@ def axis_key_html() -> str:
     """The colour key of :func:`axis_figure`."""
     dot = ('<span style="display:inline-block;width:9px;height:9px;border-radius:50%;background:{};'
            'border:1px solid {};margin:0 3px 0 8px"></span>')
-    items = [dot.format(colour, "#333") + BENEFIT_LABELS[name] for name, colour in zip(BENEFIT_NAMES, BENEFIT_COLOURS)]
+    items = [dot.format(colour, "#333") + BENEFIT_LABELS[name] for name, colour in zip(BENEFIT_NAMES, BENEFIT_COLOURS, strict=False)]
     items.append('<span style="color:#e6b800;margin:0 3px 0 8px">&#9733;</span>followed citizen')
     return ('<div style="font-size:11px;line-height:1.6">' + " ".join(items)
             + '<br><span style="margin-left:8px">Large ringed dots are office users; small dots are not.</span></div>')
@@ -392,7 +392,7 @@ def arenas_figure(model: DashboardModel) -> Figure:
     ax.bar(x, now, color=colours)
     ax.bar(x, start, fill=False, edgecolor="black", linestyle="--", linewidth=1.0)
     top = max(5.0, 1.3 * max(now.max(), start.max()))
-    for i, v in zip(x, now):
+    for i, v in zip(x, now, strict=False):
         ax.text(i, v + top * 0.01, f"{v:.1f}", ha="center", va="bottom", fontsize=8)
     ax.axvline(4, color="grey", linewidth=0.8)
     ax.text(1.5, top * 0.97, "lost this arena", ha="center", va="top", fontsize=9)
@@ -613,7 +613,7 @@ def series_figure(model: DashboardModel, measures: dict[str, str], title: str, y
     fig, ax, lines = cache[title]
     data = model.datacollector.model_vars
     top, weeks = 0.0, 1
-    for line, name in zip(lines, measures):
+    for line, name in zip(lines, measures, strict=False):
         y = np.asarray(data[name], dtype=float)
         line.set_data(*_thin(y))
         weeks = max(weeks, len(y) - 1)

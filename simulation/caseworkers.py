@@ -27,7 +27,7 @@ class Caseworker(mesa.Agent):
 
     @property
     def competence(self) -> dict[str, float]:
-        return dict(zip(TASKS, self.staff.competence[self.index].round(3).tolist()))
+        return dict(zip(TASKS, self.staff.competence[self.index].round(3).tolist(), strict=False))
 
     @property
     def social_worker(self) -> bool:
@@ -40,7 +40,7 @@ class Caseworker(mesa.Agent):
 
     @property
     def hours_last_week(self) -> dict[str, float]:
-        return dict(zip(ACTIVITY_NAMES, self.staff.hours_by_activity[self.index].round(2).tolist()))
+        return dict(zip(ACTIVITY_NAMES, self.staff.hours_by_activity[self.index].round(2).tolist(), strict=False))
 
     def __repr__(self) -> str:
         return f"Caseworker(#{self.index}, unit={self.unit!r}, caseload={self.caseload})"

@@ -23,8 +23,8 @@ from .caseworkers import Caseworker
 from .office import Office
 from .panel import PanelRecorder, PanelSpec
 from .population import Citizens
-from .vocabulary import TASKS, Task
 from .scenario import Scenario, apply_settings
+from .vocabulary import TASKS, Task
 
 
 class WelfareModel(mesa.Model):
@@ -89,7 +89,7 @@ class WelfareModel(mesa.Model):
             Caseworker(self, i, units[k])
         self.caseworkers = self.agents_by_type[Caseworker]
 
-    def run(self) -> "WelfareModel":
+    def run(self) -> WelfareModel:
         """Simulate the spin-up and every recorded week."""
         while self.running:
             self.step()
@@ -126,12 +126,12 @@ class WelfareModel(mesa.Model):
         units = self.office.s.office.units           # (after any reorganisation: the final units)
         caseload = [x for x in self.recorder.unit_caseload if len(x) == len(units)]
         if caseload:   # users per caseworker in each unit (the caseload targets)
-            out.update({f"caseload_{u.name}": float(m) for u, m in zip(units, np.mean(caseload, axis=0))})
+            out.update({f"caseload_{u.name}": float(m) for u, m in zip(units, np.mean(caseload, axis=0), strict=False)})
         by_unit = [x for x in self.recorder.unit_staff if x.shape[1] == len(units)]
         if by_unit:    # staff sick leave and competence by unit (002:8304-8306; the generalist's breadth)
             sick, comp = np.mean(by_unit, axis=0)
-            out.update({f"staff_sick_leave_{u.name}": float(v) for u, v in zip(units, sick)})
-            out.update({f"competence_{u.name}": float(v) for u, v in zip(units, comp)})
+            out.update({f"staff_sick_leave_{u.name}": float(v) for u, v in zip(units, sick, strict=False)})
+            out.update({f"competence_{u.name}": float(v) for u, v in zip(units, comp, strict=False)})
             out["competence_mean"] = float(np.average(comp, weights=[u.staff for u in units]))
         return out
 
@@ -140,7 +140,7 @@ class WelfareModel(mesa.Model):
         """A readable snapshot of the citizen in population slot ``slot``."""
         c, us = self.citizens, self.office.users
         theta = self.params.arenas.loss_threshold
-        arenas = dict(zip(population.ARENAS, c.arenas[:, slot].round(3).tolist()))
+        arenas = dict(zip(population.ARENAS, c.arenas[:, slot].round(3).tolist(), strict=False))
         return {
             "slot": slot, "person_id": int(c.person_id[slot]), "alive": bool(c.alive[slot]),
             "age": round(float(c.age[slot]), 1), "arenas": arenas,

@@ -51,7 +51,7 @@ class PanelSpec:
         object.__setattr__(self, "share", float(self.share))
 
     @classmethod
-    def of(cls, value: "PanelSpec | float | str") -> "PanelSpec":
+    def of(cls, value: PanelSpec | float | str) -> PanelSpec:
         """A spec from a spec, a share, ``"all"`` or the text of either (as typed on a command line)."""
         if isinstance(value, PanelSpec):
             return value

@@ -77,8 +77,9 @@ def office_flow(ts: pd.DataFrame, title: str = "") -> plt.Figure:
     years = monthly["week"].first().to_numpy() / YEAR
     fig, axes = plt.subplots(2, 2, figsize=(10, 6), sharex=True)
     panels = [("users", "mean", "office users"), ("on_social_assistance", "mean", "social-assistance recipients"),
-              ("handoffs", "sum", "hand-offs per 4 weeks"), ("waiting_for_caseworker", "mean", "users waiting for a caseworker")]
-    for ax, (col, how, label) in zip(axes.flat, panels):
+              ("handoffs", "sum", "hand-offs per 4 weeks"), ("waiting_for_caseworker", "mean", "users waiting "
+                                                                                               "for a caseworker")]
+    for ax, (col, how, label) in zip(axes.flat, panels, strict=False):
         ax.plot(years, getattr(monthly[col], how)())
         ax.set(title=label)
     for ax in axes[1]:

@@ -29,8 +29,17 @@ import numpy as np
 import scipy.sparse as sp
 
 from .scenario import Scenario
-from .vocabulary import (ARENAS, BENEFIT_NAMES, WEEKS_PER_MONTH, WEEKS_PER_YEAR, Arena, Benefit, NeedLevel, by_member,
-                         month_of_year)
+from .vocabulary import (
+    ARENAS,
+    BENEFIT_NAMES,
+    WEEKS_PER_MONTH,
+    WEEKS_PER_YEAR,
+    Arena,
+    Benefit,
+    NeedLevel,
+    by_member,
+    month_of_year,
+)
 
 __all__ = ["ARENAS", "BENEFIT_NAMES", "Benefit", "Citizens", "NeedLevel", "WeekEvents", "count_lost", "step",
            "initialise", "JOBSEEKER", "SEEKS_WORK", "WORK", "ACTIVITY", "HOUSING", "ECONOMY"]

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -38,7 +38,7 @@ class ResultsError(ValueError):
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def default_run_dir(root: Path, name: str, seed: int) -> Path:
@@ -187,7 +187,7 @@ def read_json(path: Path) -> dict | None:
 def write_run(result: RunResult, folder: Path, *, argv: list[str] | None = None,
               scenario_files: list[Path] = (), figures: bool = True, started: str | None = None) -> Path:
     """Write one run to ``folder`` (created; must not already hold files). Returns the folder."""
-    from . import plots   # matplotlib only when figures are drawn
+    from . import plots  # matplotlib only when figures are drawn
     from .metrics import steady_state
 
     with staging(folder) as tmp:

@@ -80,13 +80,13 @@ def assumptions(scenarios: list[Scenario]) -> pd.DataFrame:
             values = [_describe_units(v) for v in values]
         if any(v != values[0] for v in values[1:]):
             rows.append({"parameter": key, "kind": "differs", "source": sources.get(key, ""),
-                         **dict(zip(names, values))})
+                         **dict(zip(names, values, strict=False))})
     for key in ORGANISATION_ASSUMPTIONS:
         values = [f[key] for f in flats]
         if all(v == values[0] for v in values[1:]):
             lo, hi = ORGANISATION_ASSUMPTIONS[key]
             rows.append({"parameter": key, "kind": "assumption", "source": sources.get(key, ""),
-                         "range": f"{lo} to {hi}", **dict(zip(names, values))})
+                         "range": f"{lo} to {hi}", **dict(zip(names, values, strict=False))})
     return pd.DataFrame(rows)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .vocabulary import TASKS
+
 TARGET_GROUPS = ("all", "youth", "heaviest", "refugees")
 
 
@@ -65,12 +66,15 @@ class Run:
 
     weeks: int = param(520, "Weeks recorded after the spin-up (520 = 10 years). Every summary indicator "
                        "covers these weeks unless its name says 'last year'.", unit="weeks",
-                       source="assumption: ten years, long enough for follow-up effects of 2-3 years (Card et al. 2018)",
+                       source="assumption: ten years, long enough for follow-up effects of 2-3 years (Card et "
+                              "al. 2018)",
                        lo=1, hi=5200)
     warmup_weeks: int = param(
         1040, "Spin-up: weeks simulated before recording, so every stock (disability above all, whose "
         "recipients stay for decades) has settled. The manifest records the drift over the recorded window.",
-        unit="weeks", source="assumption: 20 years from an initial state drawn near the targets: after 10 the disability stock still drifted 3-7 % over the recorded decade, after 20 every headline stock drifts less than 5 % (docs/calibration.md)",
+        unit="weeks", source="assumption: 20 years from an initial state drawn near the targets: after 10 the "
+                             "disability stock still drifted 3-7 % over the recorded decade, after 20 every "
+                             "headline stock drifts less than 5 % (docs/calibration.md)",
         lo=0, hi=5200)
 
 
@@ -119,7 +123,8 @@ class Population:
         source="assumption: SSB, few couples at 20-24, most by 30-39; SA highest at 20-29 (SSB)", lo=0.1, hi=60.0)
     disabled_share_at_entry: float = param(
         0.015, "Share of 18-year-old newcomers already on disability benefit (born or early disabled).",
-        unit="share", source="NAV uføretrygd (2017): 1.8 % of 18-29 on disability benefit; share: assumption", lo=0.0, hi=1.0)
+        unit="share", source="NAV uføretrygd (2017): 1.8 % of 18-29 on disability benefit; share: "
+                             "assumption", lo=0.0, hi=1.0)
     move_away_per_year: float = param(
         0.03, "Yearly probability of moving out of the district.", unit="per year",
         source="assumption: SSB migration between municipalities, about 3-4 % of adults a year", lo=0.0, hi=1.0)
@@ -134,10 +139,12 @@ class Population:
         source="assumption: disability recipients' excess mortality (NAV notes speak of exits by death)",
         lo=1.0, hi=20.0)
     early_pension_age: float = param(62.0, "Earliest age of contractual early retirement (AFP).", unit="years",
-                                     source="Folketrygdloven (old-age pension from 62 with contractual early retirement, AFP)", lo=50.0, hi=80.0)
+                                     source="Folketrygdloven (old-age pension from 62 with contractual early "
+                                            "retirement, AFP)", lo=50.0, hi=80.0)
     early_pension_per_year: float = param(
         0.15, "Yearly rate at which employed people from early_pension_age retire early.",
-        unit="per year", source="assumption: with disability, matches employment 55-66 of 64-65 % (SSB)", lo=0.0, hi=1.0)
+        unit="per year", source="assumption: with disability, matches employment 55-66 of 64-65 % "
+                                "(SSB)", lo=0.0, hi=1.0)
     retirement_age: float = param(67.0, "Age at which citizens leave the working-age population.",
                                   unit="years", source="Folketrygdloven (age limit 67)", lo=50.0, hi=80.0)
     youth_age_limit: float = param(
@@ -194,7 +201,8 @@ class Shocks:
         1.0, "Added to the job-loss multiplier per complexity trait (health, substance use).",
         unit="factor", source="004:2859-2871; size: assumption", lo=0.0, hi=20.0)
     eviction: float = param(0.0002, "Weekly hazard of losing one's home.",
-                            unit="per week", source="assumption: about 1 % a year, higher without means", lo=0.0, hi=0.5)
+                            unit="per week", source="assumption: about 1 % a year, higher without "
+                                                    "means", lo=0.0, hi=0.5)
     eviction_economy_lost_factor: float = param(
         8.0, "Multiplier on eviction when the economy arena is lost.",
         unit="factor", source="004:2446-2456; size: assumption", lo=1.0, hi=100.0)
@@ -210,7 +218,8 @@ class Shocks:
         lo=0.0, hi=50.0)
     debt_savings_per_year: float = param(
         0.04, "Debt and income shocks fall by this rate per year of age (savings and assets buffer them).",
-        unit="per year", source="SSB sosialhjelp: social assistance falls with age from 20-24 to 60-66; size: assumption", lo=0.0, hi=0.5)
+        unit="per year", source="SSB sosialhjelp: social assistance falls with age from 20-24 to 60-66; size: "
+                                "assumption", lo=0.0, hi=0.5)
     application_rate_factor: float = param(
         1.0, "Multiplier on debt and income shocks: a rise in social-assistance applications (the "
         "crowding-out experiment sets it above 1).", unit="factor",
@@ -230,7 +239,8 @@ class Health:
 
     short_sick_leave: float = param(
         0.008, "Weekly hazard that an employed person starts a short sick-leave spell.",
-        unit="per week", source="SSB sykefravær: sickness absence 6-7 % of contracted days; hazard calibrated", lo=0.0, hi=0.5)
+        unit="per week", source="SSB sykefravær: sickness absence 6-7 % of contracted days; hazard "
+                                "calibrated", lo=0.0, hi=0.5)
     short_sick_recovery: float = param(
         0.4, "Weekly recovery from a short sick-leave spell (mean about 2.5 weeks).", unit="per week",
         source="assumption: most sick-leave spells last a few weeks (NAV sickness statistics)", lo=0.0, hi=1.0)
@@ -248,10 +258,12 @@ class Health:
                                  unit="per week", source="assumption: about 1 in 6 long spells reach the one-year "
                                  "limit (NAV sickness statistics)", lo=0.0, hi=1.0)
     sick_pay_weeks: int = param(52, "Maximum weeks of sick pay, then AAP.",
-                                unit="weeks", source="Folketrygdloven ch. 8 (sick pay for up to one year)", lo=1, hi=520)
+                                unit="weeks", source="Folketrygdloven ch. 8 (sick pay for up to one "
+                                                     "year)", lo=1, hi=520)
     disability_at_sick_pay_end: float = param(
         0.05, "Probability of going straight to disability benefit when sick pay runs out.",
-        unit="probability", source="NAV uføretrygd (2017): about 1 in 10 new disability recipients come from sick pay", lo=0.0, hi=1.0)
+        unit="probability", source="NAV uføretrygd (2017): about 1 in 10 new disability recipients come from "
+                                   "sick pay", lo=0.0, hi=1.0)
     aap_recovery: float = param(0.004, "Weekly hazard that an AAP user's work ability is restored.",
                                 unit="per week", source="NAV AAP 2018: 46 % of AAP leavers in work six months later; "
                                 "calibrated", lo=0.0, hi=1.0)
@@ -266,7 +278,8 @@ class Health:
         lo=0.0, hi=1.0)
     disability_age_growth: float = param(
         0.06, "Growth per year of age of the odds of disability at a decision or at the end of AAP.",
-        unit="per year", source="NAV uføretrygd (2017): most disability recipients are 50+; size: assumption", lo=0.0, hi=0.3)
+        unit="per year", source="NAV uføretrygd (2017): most disability recipients are 50+; size: "
+                                "assumption", lo=0.0, hi=0.3)
     disability_other_per_year: float = param(
         0.08, "Yearly hazard, at age 40, of disability benefit for someone out of work with a lasting health "
         "problem and no state benefit (routes other than AAP and sick pay; grows with age).", unit="per year",
@@ -326,11 +339,13 @@ class Benefits:
                                          "social assistance); level: assumption", lo=0.0, hi=1.0)
     economy_social_assistance: float = param(
         0.3, "Economy level social assistance lifts a recipient to: a minimum, still below the loss threshold.",
-        unit="score", source="SSB sosialhjelp: social assistance as main income for about 4 in 10 recipients; level: assumption",
+        unit="score", source="SSB sosialhjelp: social assistance as main income for about 4 in 10 recipients; "
+                             "level: assumption",
         lo=0.0, hi=1.0)
     economy_partner_income: float = param(
         0.5, "Economy level a partner's earnings give someone with little income of their own.", unit="score",
-        source="assumption: a partner's wage lifts a household above the social-assistance norm (means test by household)",
+        source="assumption: a partner's wage lifts a household above the social-assistance norm (means test by "
+               "household)",
         lo=0.0, hi=1.0)
     economy_student: float = param(0.55, "Economy level in education (student loan and grant).", unit="score",
                                    source="assumption: student support keeps the economy above the loss threshold",
@@ -345,7 +360,8 @@ class Benefits:
         source="assumption: minimum-rate AAP and unemployment benefit fall below the social-assistance norm",
         lo=0.0, hi=1.0)
     nok_unemployment_benefit: float = param(4_500.0, "Unemployment benefit paid per week.", unit="NOK/week",
-                                            source="assumption: 62.4 % of a median wage (Norwegian rules)", lo=0.0, hi=1e6)
+                                            source="assumption: 62.4 % of a median wage (Norwegian "
+                                                   "rules)", lo=0.0, hi=1e6)
     nok_sick_pay: float = param(6_500.0, "Sick pay per week.", unit="NOK/week",
                                 source="assumption: full wage up to 6G (Norwegian rules)", lo=0.0, hi=1e6)
     nok_work_assessment_allowance: float = param(4_600.0, "AAP per week.", unit="NOK/week",
@@ -374,7 +390,8 @@ class Caseworkers:
         source="assumption: 25 working days' holiday and about 10 public holidays a year (Norwegian rules)",
         lo=0.0, hi=0.9)
     duty_share: float = param(
-        0.25, "Share of hours at work eaten by duties and meetings: reception shifts, phone duty, staff meetings, reporting.",
+        0.25, "Share of hours at work eaten by duties and meetings: reception shifts, phone duty, staff "
+              "meetings, reporting.",
         unit="share", source="002:2361-2379, 002:1688-1700 (duties); share: assumption (no seed figure)",
         lo=0.0, hi=0.95)
     documentation_share: float = param(
@@ -412,7 +429,8 @@ class Caseworkers:
         source="SSB sykefravær (about 6 % in public administration); hazard: assumption (spells of about four weeks)",
         lo=0.0, hi=1.0)
     sick_leave_weeks: float = param(4.0, "Mean length of a caseworker's sick-leave spell.", unit="weeks",
-                                    source="assumption: a spell of about a month, as most sick-leave spells are short", lo=1.0, hi=52.0)
+                                    source="assumption: a spell of about a month, as most sick-leave spells are "
+                                           "short", lo=1.0, hi=52.0)
     strain_sick_leave_factor: float = param(
         4.0, "Sick-leave hazard rises by this factor per unit of strain (strain 0.5 triples it).",
         unit="factor", source="002:8304-8306 (17-18 % sick leave in strained units); size calibrated to it "
@@ -440,7 +458,8 @@ class Unit:
     tasks: tuple[str, ...] = param(
         list(TASKS), "Tasks the unit does: intake (reception), economic (social assistance decisions), "
         "work (follow-up toward work: jobseekers, sick leave, AAP, qualification programme), "
-        "housing_social (housing and social follow-up).", choices=TASKS, source="002:4797-4809 (the units of an office)")
+        "housing_social (housing and social follow-up).", choices=TASKS, source="002:4797-4809 (the units of an "
+                                                                                "office)")
     target_group: str = param("all", "Users the unit serves: all, youth (under youth_age_limit), heaviest "
                               "(3+ arenas lost when assigned), refugees (limited Norwegian).", choices=TARGET_GROUPS,
                               source="002:5097-5133, 002:5164-5172 (target-group teams)")
@@ -460,7 +479,8 @@ class Unit:
         unit="years", source="002:6143-6149 (38.6 % without earlier agency experience); years: assumption",
         lo=0.0, hi=40.0)
     social_worker_share: float = param(
-        -1.0, "Share of the unit's staff who are trained social workers (-1 = the office's caseworkers.social_worker_share).",
+        -1.0, "Share of the unit's staff who are trained social workers (-1 = the office's "
+              "caseworkers.social_worker_share).",
         unit="share", source="002:6125-6145 (education by unit and office)", lo=-1.0, hi=1.0)
     follow_up_interval_weeks: int = param(
         0, "Norm weeks between follow-up sessions for this unit's users (0 = by need level). A close "
@@ -517,7 +537,8 @@ class Office:
         "with the caseworker's pressure).", unit="weeks", source="003:1002-1008 (some grant up to three months)",
         lo=1, hi=52)
     decision_hours: float = param(2.0, "Hours to decide a new social-assistance application.",
-                                  unit="hours", source="assumption: means test, documentation and a letter", lo=0.0, hi=40.0)
+                                  unit="hours", source="assumption: means test, documentation and a "
+                                                       "letter", lo=0.0, hi=40.0)
     renewal_hours: float = param(0.75, "Hours to renew or end a social-assistance decision.",
                                  unit="hours", source="assumption: a shorter check of the same", lo=0.0, hi=40.0)
     assessment_hours: float = param(
@@ -526,7 +547,8 @@ class Office:
         source="004:1365-1385 (assessments under NAV Act §14a); hours: assumption", lo=0.0, hi=40.0)
     dialogue_meeting_hours: float = param(
         2.0, "Hours for the dialogue meeting NAV holds with a worker on long sick leave (by week 26).",
-        unit="hours", source="Folketrygdloven ch. 8 (dialogue meeting 2 within 26 weeks); hours: assumption: a prepared meeting with notes", lo=0.0, hi=40.0)
+        unit="hours", source="Folketrygdloven ch. 8 (dialogue meeting 2 within 26 weeks); hours: assumption: a "
+                             "prepared meeting with notes", lo=0.0, hi=40.0)
     priority_rule: str = param(
         "need_based", "Which due users get follow-up first: need_based (most marginalised first), "
         "date_order (longest waiting first), creaming (closest to work first).",
@@ -566,12 +588,14 @@ class FollowUp:
     (Card, Kluve & Weber 2018): small at first, larger after two to three years."""
 
     session_hours: float = param(1.5, "Caseworker hours per follow-up session: the meeting, preparation and notes.",
-                                 unit="hours", source="002:1945-1949 (30-minute conversations), 001:422-424 (20-minute consultations); preparation and notes: assumption",
+                                 unit="hours", source="002:1945-1949 (30-minute conversations), 001:422-424 "
+                                                      "(20-minute consultations); preparation and notes: assumption",
                                  lo=0.05, hi=20.0)
     interval_standard_weeks: int = param(26, "Norm weeks between sessions at standard need.",
                                          unit="weeks", source="002:1475-1482 (called in twice a year)", lo=1, hi=104)
     interval_situational_weeks: int = param(8, "Norm weeks between sessions at situational need.",
-                                            unit="weeks", source="assumption: between twice a year and the special norm",
+                                            unit="weeks", source="assumption: between twice a year and the "
+                                                                 "special norm",
                                             lo=1, hi=104)
     interval_special_weeks: int = param(3, "Norm weeks between sessions at special need.",
                                         unit="weeks", source="assumption: close but not weekly follow-up", lo=1, hi=104)
@@ -601,7 +625,8 @@ class FollowUp:
         unit="score per hour", source="Card et al. 2018 (larger effects after 2-3 years, larger for the "
         "long-term unemployed); size calibrated to the no-follow-up experiment", lo=0.0, hi=1.0)
     housing_effect: float = param(0.04, "Gain in the housing arena per housing/social session-hour.",
-                                  unit="score per hour", source="002:3427-3435 (direction); size: assumption", lo=0.0, hi=1.0)
+                                  unit="score per hour", source="002:3427-3435 (direction); size: "
+                                                                "assumption", lo=0.0, hi=1.0)
     activity_effect: float = param(0.03, "Gain in the activity arena per housing/social session-hour.",
                                    unit="score per hour", source="004:4341-4351 (direction); size: assumption",
                                    lo=0.0, hi=1.0)
@@ -690,14 +715,14 @@ class Scenario:
         """Plain nested dict (tuples as lists), as written to manifests."""
         return _plain(dataclasses.asdict(self))
 
-    def replace(self, **dotted: Any) -> "Scenario":
+    def replace(self, **dotted: Any) -> Scenario:
         """A copy with dotted keys changed, validated: ``s.replace(**{"office.handoff_loss": 0.1})``."""
         data = self.to_dict()
         for key, value in dotted.items():
             _set_dotted(data, key, value, source=None, must_exist=True)
         return from_dict(data, source=None)
 
-    def scaled(self, citizens: int) -> "Scenario":
+    def scaled(self, citizens: int) -> Scenario:
         """The same office for another population, with the same staff per adult: total staff =
         round(staff per adult x ``citizens``), shared over the units in proportion to their staff by
         largest remainder (:func:`share_out`); a reorganisation's units likewise. Every unit keeps at
@@ -779,7 +804,7 @@ def apply_settings(scenario: Scenario, **settings: Any) -> Scenario:
     units = data["office"]["units"]
     if staff is not None:
         staff = _check_value(int, {"lo": 1, "hi": 1_000_000}, staff, "settings", "caseworkers")
-        for u, n in zip(units, share_out(staff, [u["staff"] for u in units])):
+        for u, n in zip(units, share_out(staff, [u["staff"] for u in units]), strict=False):
             u["staff"] = n
     if cap is not None:
         cap_field = next(f for f in dataclasses.fields(Unit) if f.name == "caseload_cap")
@@ -989,7 +1014,8 @@ def from_dict(data: dict[str, Any], source: str | None = None) -> Scenario:
     for i, r in enumerate(scenario.reorganisation):
         _check_office(dataclasses.replace(scenario.office, units=r.units), source)   # the same rules apply
         if r.week <= last:
-            raise ScenarioError(source, f"reorganisation[{i}].week", "reorganisations must come in increasing week order")
+            raise ScenarioError(source, f"reorganisation[{i}].week", "reorganisations must come in increasing "
+                                                                     "week order")
         last = r.week
     return scenario
 
@@ -1070,7 +1096,8 @@ def _check_value(kind, meta, value, source, key):
     elif kind == tuple[str, ...]:
         least = meta.get("min_items", 1)
         if not isinstance(value, list) or len(value) < least or not all(isinstance(v, str) for v in value):
-            raise ScenarioError(source, key, "must be a non-empty array of strings" if least else "must be an array of strings")
+            raise ScenarioError(source, key, "must be a non-empty array of strings" if least else "must be an "
+                                                                                                  "array of strings")
         for item in value:
             if item not in choices:
                 raise ScenarioError(source, key, f"{_shown(item)} is not allowed; choose from {', '.join(choices)}")
@@ -1093,12 +1120,14 @@ def _check_office(office: Office, source) -> None:
     for task in TASKS:
         if not any(task in u.tasks and u.target_group == "all" for u in office.units):
             raise ScenarioError(source, "office.units",
-                                f"no unit with target_group = \"all\" does the task '{task}'; every user must have somewhere to go")
+                                f"no unit with target_group = \"all\" does the task '{task}'; every user must "
+                                f"have somewhere to go")
     for j, unit in enumerate(office.units):
         shadow = _shadowing_units(office.units[:j], unit)
         if shadow:
             raise ScenarioError(source, f"office.units[{j}]",
-                                f"unit '{unit.name}' can never receive a user: earlier unit {', '.join(repr(u) for u in shadow)} "
+                                f"unit '{unit.name}' can never receive a user: earlier unit "
+                                f"{', '.join(repr(u) for u in shadow)} "
                                 "takes all its tasks for its users and has no caseload_cap; "
                                 "move it up, narrow the earlier unit, or give that unit a caseload_cap")
 

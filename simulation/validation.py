@@ -155,7 +155,8 @@ PATTERNS = [
                        "002:8288-8292", "staff_160", "employment_rate", "higher"),
     *_per_organisation("caseload_reduction", "more caseworkers shorten the wait for follow-up (160 % of the staff)",
                        "002:8288-8292", "staff_160", "first_follow_up_wait_weeks", "lower"),
-    *_per_organisation("caseload_reduction_sa", "more caseworkers shorten social-assistance receipt (160 % of the staff)",
+    *_per_organisation("caseload_reduction_sa", "more caseworkers shorten social-assistance receipt (160 % of "
+                                                "the staff)",
                        "002:8288-8292", "staff_160", "sa_months_per_recipient", "lower"),
     *_per_organisation("no_follow_up_employment", "without follow-up, employment falls (sessions have no effect)",
                        "Card et al. 2018", "no_follow_up", "employment_rate", "lower"),
@@ -178,7 +179,8 @@ PATTERNS = [
     Pattern("generalist_heaviest", "P4: generalists give the heaviest users less follow-up (hours per "
             "user-week, most marginalised fifth; specialist minus generalist)", "002:4564-4572",
             "generalist", "specialist", "follow_up_hours_per_user_week_q1", "higher"),
-    Pattern("duration_dependence", "the longer out of work, the lower the return hazard (hazard ratio month 1 / months 2-6)",
+    Pattern("duration_dependence", "the longer out of work, the lower the return hazard (hazard ratio month 1 / "
+                                   "months 2-6)",
             "004:4445-4455", "generalist", "generalist", "duration_dependence_ratio", "higher"),
     Pattern("several_arenas", "several arenas lost accelerate exclusion (acceleration on vs off)", "004:2859-2871",
             "generalist_no_acceleration", "generalist", "share_2plus_lost", "higher"),
@@ -314,14 +316,16 @@ def write(folder: Path, targets: pd.DataFrame, patterns: pd.DataFrame, replicati
              "docs/calibration_targets.md and docs/calibration.md. "
              f"**{held} of {measured} measured targets hold** (a target holds when the mean over replications "
              "lies inside its tolerance; the interval shows how sure that is); every miss is listed.", "",
-             "## Targets", "", "| target | source | scenario | target value | tolerance | simulated (95 % interval) | holds |",
+             "## Targets", "", "| target | source | scenario | target value | tolerance | simulated (95 % "
+                               "interval) | holds |",
              "|---|---|---|---|---|---|---|"]
     for r in targets.itertuples():
         sim = f"{_num(r.simulated)} ({_num(r.ci_low)} to {_num(r.ci_high)})" if r.holds in ("yes", "no") else r.note
         mark = "**no**" if r.holds == "no" else r.holds
         lines.append(f"| {r.label} | {r.source} | {r.scenario} | {r.target} | {r.tolerance} | {sim} | {mark} |")
     lines += ["", "## Patterns", "",
-              "Effect = variant minus baseline (paired by replication); for duration dependence, the hazard ratio minus 1.", "",
+              "Effect = variant minus baseline (paired by replication); for duration dependence, the hazard "
+              "ratio minus 1.", "",
               "| pattern | source | comparison | indicator | expected | effect (95 % interval) | holds |",
               "|---|---|---|---|---|---|---|"]
     for r in patterns.itertuples():

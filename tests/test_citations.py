@@ -22,8 +22,6 @@ import subprocess
 import typing
 from numbers import Number
 
-import pytest
-
 from simulation import scenario as sc
 
 from conftest import ROOT

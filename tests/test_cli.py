@@ -85,10 +85,9 @@ def test_an_existing_results_folder_is_not_overwritten(tmp_path):
 
 def test_a_failed_write_leaves_nothing_that_looks_complete(tmp_path):
     target = tmp_path / "half"
-    with pytest.raises(RuntimeError):
-        with results.staging(target) as tmp:
-            (tmp / "manifest.json").write_text("{}")
-            raise RuntimeError("interrupted")
+    with pytest.raises(RuntimeError), results.staging(target) as tmp:
+        (tmp / "manifest.json").write_text("{}")
+        raise RuntimeError("interrupted")
     assert not target.exists() and list(tmp_path.iterdir()) == []
 
 

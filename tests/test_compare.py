@@ -5,11 +5,11 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from test_cli import marginsim
 
 from simulation import analysis, compare
 
 from conftest import SCENARIOS
-from test_cli import marginsim
 
 FILES = [SCENARIOS / f"{n}.toml" for n in ("generalist", "specialist", "target_group_teams")]
 SMALL = ["population.citizens=1500", "run.warmup_weeks=10"]

@@ -236,7 +236,7 @@ def test_figures_change_when_the_model_steps():
         force_update()
         after = images(rc) + images(rc2)
         assert len(before) == len(after) == 2
-        assert all(a != b for a, b in zip(before, after))
+        assert all(a != b for a, b in zip(before, after, strict=False))
     finally:
         rc.close(), rc2.close()
 

@@ -2,16 +2,15 @@
 
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
+from test_cli import marginsim
 
 from simulation import runner, sampling
 from simulation import sweep as sw
 from simulation.sampling import Parameter
 
 from conftest import SCENARIOS
-from test_cli import marginsim
 
 BASE = SCENARIOS / "specialist.toml"
 

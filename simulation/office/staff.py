@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..scenario import Scenario
-from ..vocabulary import TASKS, Activity, Task, WEEKS_PER_YEAR
+from ..vocabulary import TASKS, WEEKS_PER_YEAR, Activity, Task
 
 #: casework hours in a year of experience (starting experience is given in years)
 CASEWORK_HOURS_PER_YEAR = 1000.0

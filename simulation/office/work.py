@@ -83,7 +83,7 @@ class _Builder:
         return out
 
     def build(self) -> WorkItems:
-        cols = list(zip(*self.parts)) if self.parts else [[np.zeros(0)]] * 6
+        cols = list(zip(*self.parts, strict=False)) if self.parts else [[np.zeros(0)]] * 6
         return WorkItems(np.concatenate(cols[0]).astype(np.int64), np.concatenate(cols[1]),
                          np.concatenate(cols[2]), np.concatenate(cols[3]).astype(np.float64),
                          np.concatenate(cols[4]), np.concatenate(cols[5]).astype(np.int64))
@@ -133,7 +133,7 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
 
     # the appointment book: sessions due (or, with hours to spare, brought forward)
     candidates = []
-    for row, (task, need) in enumerate(zip(FOLLOW_UP_TASKS, (need_work, need_hs))):
+    for row, (task, need) in enumerate(zip(FOLLOW_UP_TASKS, (need_work, need_hs), strict=False)):
         cw = us.cw[task]
         cand = pool[reg & need & (cw[pool] >= 0) & (week >= us.blocked_until[pool]) & (week >= us.parked_until[pool])]
         norm = norm_interval(office, c, cand, cw[cand])
