@@ -1,0 +1,119 @@
+"""What the teacher can set, and how the settings in force are named on screen.
+
+A :class:`Settings` value is what one model is built from. The page keeps two: the *draft*
+(what the controls show) and the settings *in force* (what the running model was built
+from); they differ exactly when a change is pending. :data:`CONTROLS` describes the controls
+in Mesa's ``model_params`` style (type, value, limits, label), and every key is a keyword of
+:class:`~simulation.dashboard.adapter.DashboardModel` (tested).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+ORGANISATIONS = ("generalist", "specialist", "target_group_teams", "benefit_lines")
+PRIORITY_RULES = ("need_based", "date_order", "creaming")
+SCENARIO_DIR = Path(__file__).resolve().parent.parent.parent / "scenarios"
+
+#: short plain names used on screen
+ORGANISATION_NAMES = {"generalist": "generalist", "specialist": "specialist",
+                      "target_group_teams": "target-group teams", "benefit_lines": "benefit lines"}
+
+
+def available_organisations() -> tuple[str, ...]:
+    """Organisation models whose scenario file exists (generalist always: it is the default office)."""
+    return tuple(name for name in ORGANISATIONS
+                 if name == "generalist" or (SCENARIO_DIR / f"{name}.toml").is_file())
+
+
+def seed_number(text) -> int:
+    """The integer seed for what the teacher typed: a whole number is used as it is, other text
+    gets a stable CRC-32 (the same number on every machine and run, unlike Python's ``hash``)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        return int(text)
+    if hasattr(text, "__index__") and not isinstance(text, (str, bool)):   # numpy integers
+        return int(text)
+    stripped = str(text).strip()
+    try:
+        return int(stripped)
+    except ValueError:
+        return zlib.crc32(stripped.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One office and its district, as the teacher set them (defaults: the scenario files'
+    district of 20,000 adults and 16 caseworkers)."""
+
+    organisation: str = "generalist"
+    caseworkers: int = 16
+    caseload_cap: int = 0
+    duty_share: float = 0.25
+    handoff_delay_weeks: int = 2
+    priority_rule: str = "need_based"
+    creaming_under_pressure: float = 0.5
+    citizens: int = 20_000
+    seed: str = "42"              # as typed; :func:`seed_number` turns it into the model's seed
+    compare_with: str = "none"    # a second office built beside the first (the Compare tab)
+
+    def model_settings(self, organisation: str | None = None) -> dict:
+        """The keywords of one :class:`DashboardModel` (the second office: ``organisation``)."""
+        out = dataclasses.asdict(self)
+        del out["compare_with"], out["seed"]
+        out["organisation"] = organisation or self.organisation
+        out["rng"] = seed_number(self.seed)
+        return out
+
+    def changed(self, other: "Settings") -> list[str]:
+        """Names of the settings that differ from ``other``."""
+        return [f.name for f in dataclasses.fields(self) if getattr(self, f.name) != getattr(other, f.name)]
+
+    def headline(self) -> str:
+        """The settings in force in one line, as every tab names them."""
+        text = (f"{ORGANISATION_NAMES.get(self.organisation, self.organisation)} office, "
+                f"{self.caseworkers} caseworkers, {self.citizens:,} citizens, seed \u201c{self.seed}\u201d")
+        if self.compare_with != "none":
+            text += f"; compared with a {ORGANISATION_NAMES.get(self.compare_with, self.compare_with)} office"
+        return text
+
+
+DEFAULTS = Settings()
+
+#: the controls (Mesa's model_params style); ``label`` is shown with the current value
+CONTROLS = {
+    "organisation": {"type": "Select", "values": list(available_organisations()), "label": "Office organisation"},
+    "caseworkers": {"type": "SliderInt", "min": 1, "max": 48, "step": 1, "label": "Caseworkers (total staff)"},
+    "caseload_cap": {"type": "SliderInt", "min": 0, "max": 200, "step": 5,
+                     "label": "Caseload cap (0 = as in the scenario)"},
+    "duty_share": {"type": "SliderFloat", "min": 0.0, "max": 0.9, "step": 0.05, "label": "Duties (share of hours)"},
+    "handoff_delay_weeks": {"type": "SliderInt", "min": 0, "max": 12, "step": 1, "label": "Hand-off delay (weeks)"},
+    "priority_rule": {"type": "Select", "values": list(PRIORITY_RULES), "label": "Priority rule for follow-up"},
+    "creaming_under_pressure": {"type": "SliderFloat", "min": 0.0, "max": 1.0, "step": 0.1,
+                                "label": "Creaming under pressure"},
+    "citizens": {"type": "SliderInt", "min": 2_000, "max": 50_000, "step": 1_000, "label": "Citizens"},
+    "seed": {"type": "InputText", "label": "Random seed (any text)"},
+    "compare_with": {"type": "Select", "values": ["none", *available_organisations()],
+                     "label": "Compare with a second office"},
+}
+for _name, _spec in CONTROLS.items():
+    _spec["value"] = getattr(DEFAULTS, _name)
+
+
+def shown(name: str, value) -> str:
+    """A setting's value as the controls show it (always visible, not only while dragging)."""
+    if name == "duty_share":
+        return f"{100 * value:.0f} %"
+    if name == "caseload_cap":
+        return "as in the scenario" if value == 0 else str(value)
+    if name == "citizens":
+        return f"{value:,}"
+    if name == "creaming_under_pressure":
+        return f"{value:.1f}"
+    if name == "seed":
+        return f"\u201c{value}\u201d"
+    if name in ("organisation", "compare_with"):
+        return ORGANISATION_NAMES.get(value, value)
+    return str(value).replace("_", " ")
