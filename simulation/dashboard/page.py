@@ -124,7 +124,8 @@ def ViewButtons(views, current: solara.Reactive):
 
 @solara.component
 def ControlBar(lesson, draft: solara.Reactive, playing: solara.Reactive, pace: solara.Reactive,
-               settings_open: solara.Reactive, restart, step):
+               settings_open: solara.Reactive, restart, step, tick: int = 0):
+    """(``tick`` changes after every step, so the week shown does too.)"""
     pending = draft.value.changed(lesson.settings) if lesson is not None else []
     with solara.Div(classes=["ms-bar"]) as bar:
         with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -373,7 +374,7 @@ def Page():
     with solara.Column(gap="0px", style={"max-width": "1000px", "padding": "0 8px"}) as main:
         solara.Title(TITLE)
         solara.Style(CSS)
-        ControlBar(current, draft, playing, pace, settings_open, restart, step)
+        ControlBar(current, draft, playing, pace, settings_open, restart, step, tick.value)
         if settings_open.value:
             SettingsPanel(draft, current.settings if current is not None else None)
         with solara.lab.Tabs(value=tab, align="left"):
