@@ -635,6 +635,7 @@ def test_browser_pending_settings_and_reset_after_fast_changes(classroom, artefa
         page.get_by_text(re.compile(r"^Week 0$")).wait_for()
         assert page.get_by_text("Changed but not in use yet").count() == 0
         assert control.get_attribute("data-pending") == "no"
+    _button(page, "Hide settings").click()
 
 
 @browser

@@ -223,8 +223,9 @@ def compare_figure(main: A.DashboardModel, other: A.DashboardModel, measure: str
     ax.plot(*thin(a), color="#555555", linewidth=2.2, label=names[0])
     ax.plot(*thin(b), color="#d62728", linewidth=2.2, label=names[1])
     ax.set_ylim(0, _top([a, b]))
-    ax.legend(loc="upper left", fontsize=SMALLEST_PT, ncols=2)
-    ax.set_title(f"{measure}: two offices, same seed and starting people", fontsize=FONT)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=SMALLEST_PT, ncols=2, frameon=False,
+              borderaxespad=0.1)
+    ax.set_title(measure, fontsize=FONT, loc="left")
     ax.tick_params(labelsize=SMALLEST_PT)
     x, d = thin(b - a)
     diff.axhline(0, color="black", linewidth=0.8)
@@ -232,8 +233,13 @@ def compare_figure(main: A.DashboardModel, other: A.DashboardModel, measure: str
     diff.plot(x, d, color="#d62728", linewidth=1.6)
     diff.set_xlim(0, max(1, n - 1))
     diff.xaxis.set_major_locator(MaxNLocator(integer=True))
-    _style(diff, "", "week", f"{names[1]}\nminus {names[0]}")
-    diff.yaxis.label.set_size(SMALLEST_PT)
+    diff.text(0.005, 0.96, f"difference: {names[1]} minus {names[0]}", transform=diff.transAxes, va="top",
+              fontsize=SMALLEST_PT, bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1))
+    finite = d[np.isfinite(d)]
+    lo, hi = (min(0.0, finite.min()), max(0.0, finite.max())) if len(finite) else (0.0, 0.0)
+    span = (hi - lo) or 1.0
+    diff.set_ylim(lo - 0.08 * span, hi + 0.35 * span)      # room for the label above the line
+    _style(diff, "", "week", "difference")
     return fig
 
 

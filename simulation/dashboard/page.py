@@ -20,6 +20,7 @@ Each browser session has its own lesson, so a class can share one server.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import threading
 import time
@@ -155,7 +156,7 @@ def Control(name: str, draft: solara.Reactive, in_force: Settings | None):
     value = getattr(draft.value, name)
 
     def set_value(new):
-        draft.set(draft.value.__class__(**{**draft.value.__dict__, name: new}))
+        draft.set(dataclasses.replace(draft.value, **{name: new}))
 
     is_pending = in_force is not None and getattr(in_force, name) != value
     label = f"{spec['label']}: {shown(name, value)}"
@@ -290,6 +291,55 @@ def CompareTab(lesson: A.Lesson, tick: int, draft: solara.Reactive, restart):
 # --------------------------------------------------------------------------------------------
 # The page
 # --------------------------------------------------------------------------------------------
+
+
+class Spare:
+    """One lesson with the default settings, built ahead in the background, so a browser opening
+    the page does not wait for five simulated years (``marginsim dashboard`` turns this on with
+    ``MARGINSIM_DASHBOARD_PREBUILD=1``; each one taken starts the next)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marginsim-spare")
+        self.next: Future | None = self.pool.submit(A.Lesson, DEFAULTS) if enabled else None
+
+    def lesson(self, settings: Settings) -> A.Lesson:
+        if not self.enabled or settings != DEFAULTS:
+            return A.Lesson(settings)
+        with self.lock:
+            ready, self.next = self.next, self.pool.submit(A.Lesson, DEFAULTS)
+        return ready.result()
+
+
+SPARE = Spare(os.environ.get("MARGINSIM_DASHBOARD_PREBUILD") == "1")
+
+
+def play(lesson: A.Lesson, playing, pace, redraw) -> None:
+    """Step ``lesson`` at the chosen pace while ``playing``, redrawing after each batch of weeks.
+
+    The pace holds whatever a redraw costs: a slow redraw means more weeks per redraw. Each
+    batch aims at the time its redraw will be on screen (now plus the last batch's cost), so
+    the week shown keeps the pace; a machine too slow for it shows at most a year per redraw.
+    """
+    rate = PACES[pace.value]
+    start, done, cost = time.perf_counter(), 0, 0.0
+    while playing.value and lesson.running:
+        if PACES[pace.value] != rate:                     # a new pace: count from now
+            rate = PACES[pace.value]
+            start, done = time.perf_counter(), 0
+        t0 = time.perf_counter()
+        due = int(rate * (t0 - start + cost)) - done
+        if due < 1:
+            time.sleep(max(0.0, (done + 1) / rate - (t0 - start + cost)))
+            continue
+        lesson.step(min(due, MAX_WEEKS_PER_FRAME))
+        done += due
+        redraw()
+        time.sleep(0.02)                                   # let a click (Pause) in between redraws
+        cost = time.perf_counter() - t0
+    if not lesson.running:
+        playing.set(False)
 
 
 class Spare:
