@@ -292,7 +292,8 @@ def test_a_click_on_a_dot_finds_that_citizen(stepped):
 
 
 def test_every_view_explains_itself_and_the_class_plan_quotes_it():
-    docs = " ".join((ROOT / "docs" / "dashboard.md").read_text().split())
+    lines = (ROOT / "docs" / "dashboard.md").read_text().splitlines()
+    docs = " ".join(" ".join(re.sub(r"^>\s?", "", line) for line in lines).split())   # quotes unwrapped
     for key, view in P.VIEWS.items():
         html = P.view_html(key)
         assert "What to look for:" in html and view.legend[:40] in html
@@ -439,12 +440,15 @@ def artefacts(tmp_path_factory) -> Path:
     return path
 
 
+DOCS_SHOTS = ("axis", "time", "person", "pending", "compare")    # the pictures docs/dashboard.md shows
+
+
 def keep(page, artefacts: Path, name: str) -> Path:
     """A screenshot of the viewport, kept as an artefact (and as a small PNG for the docs)."""
     shot = artefacts / f"{name}.png"
     page.screenshot(path=shot)
     docs = os.environ.get("MARGINSIM_DOCS_IMG")
-    if docs:
+    if docs and name in DOCS_SHOTS:
         from PIL import Image
         Path(docs).mkdir(parents=True, exist_ok=True)
         with Image.open(shot) as img:
@@ -558,11 +562,15 @@ def test_browser_projector_size_every_view_legible_with_named_tabs(classroom, ar
     _assert_legible(page, "settings")
     keep(page, artefacts, "settings")
     _button(page, "Hide settings").click()
+    page.locator(".ms-control").first.wait_for(state="detached")     # (the tabs move up)
     page.mouse.wheel(0, 2000)
     time.sleep(0.5)
     assert _controls_on_screen(page)
+    keep(page, artefacts, "scrolled")
+    page.mouse.wheel(0, -4000)
     page.get_by_role("tab", name="The axis").click()
     page.get_by_role("button", name=P.VIEWS["axis"].name, exact=True).click()
+    page.locator("img[data-view=axis]").wait_for()
 
 
 @browser
@@ -627,15 +635,17 @@ def test_browser_pending_settings_and_reset_after_fast_changes(classroom, artefa
             page.keyboard.press(key, delay=0)
         # the change is marked as pending until applied
         page.get_by_text(re.compile("Changed but not in use yet: caseworkers")).wait_for()
-        assert control.get_attribute("data-pending") == "yes"
+        page.locator("[data-control=caseworkers].ms-control-pending").wait_for()
+        assert "pending: in use is" in control.inner_text()
         if expected == 13:
             keep(page, artefacts, "pending")
         _button(page, "Apply and restart").click()         # at once, after the last key
         page.get_by_text(re.compile(rf"In force: generalist office, {expected} caseworkers")).wait_for()
         page.get_by_text(re.compile(r"^Week 0$")).wait_for()
         assert page.get_by_text("Changed but not in use yet").count() == 0
-        assert control.get_attribute("data-pending") == "no"
+        page.locator("[data-control=caseworkers].ms-control-pending").wait_for(state="detached")
     _button(page, "Hide settings").click()
+    page.locator(".ms-control").first.wait_for(state="detached")     # (the tabs move up)
 
 
 @browser
@@ -643,6 +653,8 @@ def test_browser_pending_settings_and_reset_after_fast_changes(classroom, artefa
 def test_browser_compare_steps_both_offices(classroom, artefacts):
     page = classroom
     page.get_by_role("tab", name="Compare").click()
+    page.get_by_text("No second office yet").wait_for()
+    keep(page, artefacts, "compare-empty")
     page.locator(".ms-view [data-control=compare_with] .v-select").click()
     page.get_by_role("option", name="specialist").click()
     page.get_by_role("button", name="Apply and restart").first.click()
@@ -655,6 +667,12 @@ def test_browser_compare_steps_both_offices(classroom, artefacts):
     assert "generalist" in table and "specialist" in table
     handoffs = [line for line in table.splitlines() if line.startswith("Hand-offs")][0].split()
     assert float(handoffs[1]) == 0 and float(handoffs[2]) > 0      # only the specialist office hands off
+    page.get_by_role("button", name="\u25b6 Play").click()                # both offices play together
+    time.sleep(3)
+    page.get_by_role("button", name="\u275a\u275a Pause").click()
+    week = _week(page)
+    assert week > 3
+    page.get_by_text(re.compile(rf"average of weeks 0\u2013{week}")).wait_for()
     page.get_by_role("button", name="2+ arenas lost (%)", exact=True).click()
     _assert_legible(page, "compare")
     keep(page, artefacts, "compare")

@@ -55,10 +55,11 @@ CSS = """
 .ms-bar { position: sticky; top: 0; z-index: 5; background: #fff; border-bottom: 1px solid #ccc;
           padding: 6px 12px; }
 .ms-week { font-size: 26px; font-weight: bold; min-width: 120px; }
-.ms-pending { background: #fff3cd; border-left: 5px solid #e69500; padding: 4px 8px; font-size: 16px; }
+.ms-pending { display: block; background: #fff3cd; border-left: 5px solid #e69500; padding: 4px 8px;
+              margin-top: 4px; font-size: 16px; }
 .ms-control { padding: 2px 8px; min-width: 290px; flex: 1 1 290px; max-width: 480px; }
 .ms-control-pending { border-left: 5px solid #e69500; background: #fffaf0; }
-.ms-inforce { font-size: 16px; }
+.ms-inforce { display: block; font-size: 16px; }
 .ms-view { padding: 8px 12px; max-width: 980px; }
 .solara-content-main, .v-main__wrap > div { padding: 0 !important; }
 """
@@ -161,7 +162,7 @@ def Control(name: str, draft: solara.Reactive, in_force: Settings | None):
     is_pending = in_force is not None and getattr(in_force, name) != value
     label = f"{spec['label']}: {shown(name, value)}"
     with solara.Div(classes=["ms-control"] + (["ms-control-pending"] if is_pending else []),
-                    attributes={"data-control": name, "data-pending": "yes" if is_pending else "no"}) as box:
+                    attributes={"data-control": name}) as box:
         solara.Text(label, style={"font-size": "16px"})
         if spec["type"] == "Select":
             solara.Select("", value=value, values=spec["values"], on_value=set_value, dense=True)
@@ -229,8 +230,10 @@ def AxisTab(lesson: A.Lesson, tick: int, refresh):
 @solara.component
 def OfficeTab(lesson: A.Lesson, tick: int):
     view = solara.use_reactive("time")
+    with lesson.lock:
+        office = P.office_html(lesson.main)
     with solara.Column(gap="4px", classes=["ms-view"]) as col:
-        Html(P.office_html(lesson.main))
+        Html(office)
         ViewButtons(OFFICE_VIEWS, view)
         series_chart(lesson, view.value)
         Html(P.view_html(view.value))
