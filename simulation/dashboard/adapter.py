@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from functools import lru_cache
 
 import numpy as np
 from mesa import DataCollector
@@ -27,9 +26,10 @@ from simulation.caseworkers import ACTIVITY_NAMES
 from simulation.metrics import INDEX
 from simulation.model import WelfareModel
 from simulation.population import ARENAS, BENEFIT_NAMES, Benefit
-from simulation.scenario import Scenario, load_scenario
+from simulation.scenario import Scenario
 
 from . import settings as S
+from .settings import organisation_scenario
 
 WEEKS = 5200          # weeks Play can run (100 years; the weekly table is pre-allocated to this)
 WARMUP_WEEKS = 260    # simulated inside __init__ before week 0: the model settles in about five years
@@ -43,24 +43,30 @@ ROLES = ("intake", "economic", "work", "housing_social")   # a user's caseworker
 # --------------------------------------------------------------------------------------------
 
 
+def _users(model):
+    """Where the office keeps its per-citizen state (``office.users`` in the office package,
+    the office itself before it)."""
+    return getattr(model.office, "users", model.office)
+
+
 def office_users(model, slots=slice(None)) -> np.ndarray:
     """True for citizens registered as office users."""
-    return model.office.registered[slots]
+    return _users(model).registered[slots]
 
 
 def handoff_counts(model, slots=slice(None)) -> np.ndarray:
     """Hand-offs in each citizen's current office spell (the office counts them)."""
-    return model.office.handoffs[slots]
+    return _users(model).handoffs[slots]
 
 
 def caseworker_ids(model, slots=slice(None)) -> np.ndarray:
     """(roles, citizens): each citizen's caseworker per role (:data:`ROLES`), -1 for none."""
-    return model.office.cw[:, slots]
+    return _users(model).cw[:, slots]
 
 
 def had_session(model, slots=slice(None)) -> np.ndarray:
     """True for citizens who had a follow-up session in the week just simulated."""
-    return (model.office.last_session[:, slots] == model.week - 1).any(axis=0)
+    return (_users(model).last_session[:, slots] == model.week - 1).any(axis=0)
 
 
 def unit_of_caseworker(model) -> np.ndarray:
@@ -73,7 +79,8 @@ def staff_count(model) -> int:
 
 
 def unit_names(model) -> list[str]:
-    return [u.name for u in model.params.office.units]
+    """The office's units now (the office's own scenario: a reorganisation may have changed them)."""
+    return [u.name for u in model.office.s.office.units]
 
 
 def loss_threshold(model) -> float:
@@ -143,20 +150,6 @@ REPORTERS = {
 # --------------------------------------------------------------------------------------------
 # The model
 # --------------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=None)
-def organisation_scenario(name: str) -> Scenario:
-    """The scenario of an organisation model, from ``scenarios/<name>.toml`` next to the package
-    (``Scenario()``, a generalist office, if the repository's scenarios are not there)."""
-    if name not in S.ORGANISATIONS:
-        raise ValueError(f"unknown organisation {name!r}; choose one of {', '.join(S.ORGANISATIONS)}")
-    path = S.SCENARIO_DIR / f"{name}.toml"
-    if path.is_file():
-        return load_scenario(path)
-    if name == "generalist":
-        return Scenario()
-    raise FileNotFoundError(f"{path}: scenario file not found (the dashboard needs the repository's scenarios/)")
 
 
 def _with_cap(base: Scenario, cap: int) -> Scenario:

@@ -26,7 +26,12 @@ SMALLEST_PT = 11          # 15.3 px at DPI 100
 FONT = 12                 # titles and axis labels (16.7 px)
 HEIGHT_PX = 440
 
-BENEFIT_COLOURS = ["#c7c7c7", "#1f77b4", "#17becf", "#2ca02c", "#d62728", "#ff7f0e", "#9467bd"]
+_PALETTE = {"none": "#c7c7c7", "unemployment_benefit": "#1f77b4", "sick_pay": "#17becf",
+            "work_assessment_allowance": "#2ca02c", "social_assistance": "#d62728",
+            "qualification_programme": "#ff7f0e", "disability_benefit": "#9467bd", "early_pension": "#8c564b"}
+_SPARE_COLOURS = ["#e377c2", "#bcbd22", "#7f7f7f", "#aec7e8"]
+#: one colour per benefit code (a benefit the model adds later gets a spare colour)
+BENEFIT_COLOURS = [_PALETTE.get(name, _SPARE_COLOURS[i % len(_SPARE_COLOURS)]) for i, name in enumerate(BENEFIT_NAMES)]
 ARENA_COLOURS = dict(zip(ARENAS, ["#1f77b4", "#2ca02c", "#8c564b", "#d62728"]))
 AXIS_BOX = dict(left=0.08, right=0.98, bottom=0.15, top=0.90)     # the axis chart's plot area
 AXIS_XLIM, AXIS_YLIM = (0.0, 1.0), (4.6, -0.6)

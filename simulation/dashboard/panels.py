@@ -23,7 +23,13 @@ BENEFIT_LABELS = {
     "none": "no benefit", "unemployment_benefit": "unemployment benefit", "sick_pay": "sick pay",
     "work_assessment_allowance": "work assessment allowance (AAP)", "social_assistance": "social assistance",
     "qualification_programme": "qualification programme (KVP)", "disability_benefit": "disability benefit",
+    "early_pension": "early pension",
 }
+
+
+def benefit_label(code: int) -> str:
+    name = BENEFIT_NAMES[int(code)]
+    return BENEFIT_LABELS.get(name, name.replace("_", " "))
 ROLE_NAMES = {"intake": "intake", "economic": "money (social assistance)", "work": "work",
               "housing_social": "housing and social"}
 
@@ -149,7 +155,7 @@ def benefit_key_html() -> str:
     """The colour key of the axis chart and the story's benefit band."""
     dot = ('<span style="display:inline-block;width:14px;height:14px;border-radius:50%;background:{};'
            'border:1px solid #333;margin:0 4px 0 12px;vertical-align:middle"></span>')
-    items = [dot.format(colour) + BENEFIT_LABELS[name] for name, colour in zip(BENEFIT_NAMES, BENEFIT_COLOURS)]
+    items = [dot.format(colour) + benefit_label(k) for k, colour in enumerate(BENEFIT_COLOURS)]
     return f'<div style="{TEXT}">' + " ".join(items) + "</div>"
 
 
@@ -206,8 +212,7 @@ def story_events(model: A.DashboardModel, story: A.Story) -> list[tuple[int, str
         if story.employed[i] != story.employed[i - 1]:
             said.append("found work" if story.employed[i] else "lost their job")
         if story.benefit[i] != story.benefit[i - 1]:
-            said.append(f"{BENEFIT_LABELS[BENEFIT_NAMES[story.benefit[i - 1]]]} \u2192 "
-                        f"{BENEFIT_LABELS[BENEFIT_NAMES[story.benefit[i]]]}")
+            said.append(f"{benefit_label(story.benefit[i - 1])} \u2192 {benefit_label(story.benefit[i])}")
         if story.user[i] != story.user[i - 1]:
             said.append("became an office user" if story.user[i] else "left the office's follow-up")
         handed = story.handoffs[i] > story.handoffs[i - 1]
@@ -245,7 +250,7 @@ def story_html(model: A.DashboardModel, story: A.Story | None, max_events: int =
     rows = [
         ("arenas lost", ", ".join(lost) or "none"),
         ("work", work),
-        ("benefit", BENEFIT_LABELS[BENEFIT_NAMES[story.benefit[-1]]]),
+        ("benefit", benefit_label(story.benefit[-1])),
         ("office user", "yes" if story.user[-1] else "no"),
         (f"caseworkers met since week {since}",
          f"{len(met)}" + (": " + ", ".join(f"#{k} ({_words(model.caseworker_unit(k))})" for k in met) if met else "")),

@@ -12,7 +12,10 @@ from __future__ import annotations
 import dataclasses
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+from simulation.scenario import Scenario, load_scenario
 
 ORGANISATIONS = ("generalist", "specialist", "target_group_teams", "benefit_lines")
 PRIORITY_RULES = ("need_based", "date_order", "creaming")
@@ -27,6 +30,24 @@ def available_organisations() -> tuple[str, ...]:
     """Organisation models whose scenario file exists (generalist always: it is the default office)."""
     return tuple(name for name in ORGANISATIONS
                  if name == "generalist" or (SCENARIO_DIR / f"{name}.toml").is_file())
+
+
+@lru_cache(maxsize=None)
+def organisation_scenario(name: str) -> Scenario:
+    """The scenario of an organisation model, from ``scenarios/<name>.toml`` next to the package
+    (``Scenario()``, a generalist office, if the repository's scenarios are not there)."""
+    if name not in ORGANISATIONS:
+        raise ValueError(f"unknown organisation {name!r}; choose one of {', '.join(ORGANISATIONS)}")
+    path = SCENARIO_DIR / f"{name}.toml"
+    if path.is_file():
+        return load_scenario(path)
+    if name == "generalist":
+        return Scenario()
+    raise FileNotFoundError(f"{path}: scenario file not found (the dashboard needs the repository's scenarios/)")
+
+
+#: the defaults of the controls are the generalist scenario's own values, so they follow its calibration
+_BASE = organisation_scenario("generalist")
 
 
 def seed_number(text) -> int:
@@ -45,17 +66,17 @@ def seed_number(text) -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    """One office and its district, as the teacher set them (defaults: the scenario files'
-    district of 20,000 adults and 16 caseworkers)."""
+    """One office and its district, as the teacher set them (defaults: scenarios/generalist.toml,
+    its district, staff and office rules)."""
 
     organisation: str = "generalist"
-    caseworkers: int = 16
-    caseload_cap: int = 0
-    duty_share: float = 0.25
-    handoff_delay_weeks: int = 2
-    priority_rule: str = "need_based"
-    creaming_under_pressure: float = 0.5
-    citizens: int = 20_000
+    caseworkers: int = sum(u.staff for u in _BASE.office.units)
+    caseload_cap: int = 0                                   # 0: each unit's cap as in its scenario
+    duty_share: float = _BASE.caseworkers.duty_share
+    handoff_delay_weeks: int = _BASE.office.handoff_delay_weeks
+    priority_rule: str = _BASE.office.priority_rule
+    creaming_under_pressure: float = _BASE.office.creaming_under_pressure
+    citizens: int = _BASE.population.citizens
     seed: str = "42"              # as typed; :func:`seed_number` turns it into the model's seed
     compare_with: str = "none"    # a second office built beside the first (the Compare tab)
 
@@ -85,7 +106,8 @@ DEFAULTS = Settings()
 #: the controls (Mesa's model_params style); ``label`` is shown with the current value
 CONTROLS = {
     "organisation": {"type": "Select", "values": list(available_organisations()), "label": "Office organisation"},
-    "caseworkers": {"type": "SliderInt", "min": 1, "max": 48, "step": 1, "label": "Caseworkers (total staff)"},
+    "caseworkers": {"type": "SliderInt", "min": 1, "max": max(48, 3 * DEFAULTS.caseworkers), "step": 1,
+                    "label": "Caseworkers (total staff)"},
     "caseload_cap": {"type": "SliderInt", "min": 0, "max": 200, "step": 5,
                      "label": "Caseload cap (0 = as in the scenario)"},
     "duty_share": {"type": "SliderFloat", "min": 0.0, "max": 0.9, "step": 0.05, "label": "Duties (share of hours)"},
