@@ -10,12 +10,13 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3 $$(ls -d $${PYENV_ROOT:
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; \
 	done)
 
-.PHONY: help venv demo dashboard test test-fast bench docs clean
+.PHONY: help venv demo dashboard test test-fast lint bench docs clean
 
 help:
 	@echo "make demo    - build .venv and compare the three office organisations (a few minutes)"
 	@echo "make test    - build .venv and run the whole test suite, notebooks included"
 	@echo "make test-fast - the tests without the browser and the notebooks"
+	@echo "make lint    - ruff (style, imports, bugbear, complexity) and mypy (types); see CONTRIBUTING.md"
 	@echo "make dashboard - serve the classroom dashboard (docs/dashboard.md)"
 	@echo "make bench   - throughput and scaling benchmarks (minutes)"
 	@echo "make docs    - regenerate scenarios/base.toml and docs/scenario-reference.md"
@@ -44,6 +45,12 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q tests -m "not browser"
+
+lint: $(STAMP)   # both checks run; it fails if either finds something
+	@status=0; \
+	$(BIN)/ruff check simulation tests benchmarks scripts || status=1; \
+	$(BIN)/mypy simulation || status=1; \
+	exit $$status
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scaling.py

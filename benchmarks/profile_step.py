@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{mod:35s} {tt * per_week:7.2f}  {tt / stats.total_tt:6.1%}")
 
     print(f"\ntop {a.top} functions by own time (tottime):")
-    stats.sort_stats("tottime").print_stats(a.top)
+    stats.strip_dirs().sort_stats("tottime").print_stats(a.top)  # file names, not machine paths
 
 
 if __name__ == "__main__":

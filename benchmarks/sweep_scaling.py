@@ -34,7 +34,7 @@ def _sweep_file(folder: Path, citizens_values: str, weeks: int, warmup: int, ext
     return path
 
 
-def timed_sweep(path: Path, jobs: int, out: Path, overrides=()) -> tuple[float, "object"]:
+def timed_sweep(path: Path, jobs: int, out: Path, overrides=()) -> tuple[float, object]:
     from simulation import sweep as sw
     spec = sw.load_sweep(path, overrides)
     t0 = time.perf_counter()

@@ -147,7 +147,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--warmup", type=int, default=None,
                    help="warm-up weeks (run.warmup_weeks), simulated before the recorded ones "
                         "and counted in the throughput; default: the scenario's (104)")
-    p.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="scenario TOML file (default: scenarios/generalist.toml)")
+    p.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO,
+                   help="scenario TOML file (default: scenarios/generalist.toml)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     p.add_argument("--no-yardstick", action="store_true",
                    help="skip the Mesa BoltzmannWealth yardstick (saves about a second)")

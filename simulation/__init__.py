@@ -11,15 +11,11 @@ office is organised. Quick start::
     result.summary["creaming_index"]
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .model import WelfareModel
 from .runner import RunResult, run
 from .scenario import Scenario, ScenarioError, load_scenario
+from .version import package_version
 
-try:
-    __version__ = version("marginsim")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+source"
+__version__ = package_version()
 
 __all__ = ["Scenario", "ScenarioError", "WelfareModel", "RunResult", "load_scenario", "run", "__version__"]

@@ -12,20 +12,23 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
 from .scenario import ScenarioError
+from .version import VersionAction
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 HEADLINE = [
-    ("mean_position", "mean position on the axis (last year)", "{:.3f}"),
-    ("share_2plus_lost", "share with 2+ arenas lost (last year)", "{:.2%}"),
-    ("employment_rate", "employment rate (last year)", "{:.1%}"),
+    ("mean_position", "mean position on the axis", "{:.3f}"),
+    ("share_2plus_lost", "share with 2+ arenas lost", "{:.2%}"),
+    ("employment_rate", "employment rate, 20-66", "{:.1%}"),
+    ("disability_share", "disability benefit, share of adults", "{:.1%}"),
+    ("aap_share", "work assessment allowance (AAP), share of adults", "{:.1%}"),
     ("sa_recipient_share", "social-assistance recipients, share of adults", "{:.2%}"),
     ("sa_months_per_recipient", "months on social assistance per recipient-year", "{:.2f}"),
     ("unemployment_exit_6_months", "unemployment spells ended within 6 months", "{:.1%}"),
     ("time_share_follow_up", "caseworker time on follow-up", "{:.1%}"),
+    ("time_share_idle", "caseworker time idle", "{:.1%}"),
     ("first_follow_up_wait_weeks", "weeks from intake to first follow-up", "{:.1f}"),
     ("handoffs_per_user", "hand-offs per user", "{:.2f}"),
     ("contact_points_per_user", "contact points per user", "{:.2f}"),
@@ -98,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="marginsim",
         description="Agent-based simulation of marginalisation and welfare follow-up in NAV offices.")
-    parser.add_argument("--version", action="version", version=f"marginsim {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     run = sub.add_parser("run", help="simulate one scenario with one seed and write a results folder",
@@ -231,7 +234,7 @@ def cmd_validate(args) -> int:
             bar.close()
     targets, patterns = validation.check_targets(reps), validation.check_patterns(reps)
     with staging(folder) as tmp:
-        validation.write(tmp, targets, patterns, args.replications, args.seed)
+        validation.write(tmp, targets, patterns, args.replications, args.seed, reps=reps)
         reps.to_parquet(tmp / "replications.parquet", index=False)
     if not args.quiet:
         measured = targets[targets.holds.isin(["yes", "no"])]
@@ -303,6 +306,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from .metrics import steady_state
     from . import results
     from .runner import run
     from .scenario import load_scenario
@@ -326,6 +330,9 @@ def cmd_run(args) -> int:
         print(f"{scenario.name}: {scenario.run.weeks} weeks, seed {args.seed}, "
               f"{int(result.summary['citizens_start']):,} citizens, {scenario.total_staff} caseworkers "
               f"({result.timings['simulate_s']:.1f} s)")
+        check = steady_state(result.summary, scenario.run.warmup_weeks)
+        print(f"  every indicator covers {check['window']} ({scenario.run.weeks} weeks after a "
+              f"{scenario.run.warmup_weeks}-week spin-up); steady state: {check['verdict']}")
         for key, label, fmt in HEADLINE:
             value = result.summary[key]
             # e.g. months per recipient-year need a whole recorded year, 6-month exits 26 weeks

@@ -119,6 +119,7 @@ def write_run(result: RunResult, folder: Path, *, argv: list[str] | None = None,
               scenario_files: list[Path] = (), figures: bool = True, started: str | None = None) -> Path:
     """Write one run to ``folder`` (created; must not already hold files). Returns the folder."""
     from . import plots   # matplotlib only when figures are drawn
+    from .metrics import steady_state
 
     with staging(folder) as tmp:
         result.timeseries.to_parquet(tmp / TIMESERIES, index=False)
@@ -133,6 +134,7 @@ def write_run(result: RunResult, folder: Path, *, argv: list[str] | None = None,
             "scenario_files": {str(p): file_sha256(p) for p in scenario_files},
             "seed": result.seed, "weeks": result.scenario.run.weeks,
             "warmup_weeks": result.scenario.run.warmup_weeks,
+            "steady_state": steady_state(result.summary, result.scenario.run.warmup_weeks),
             "timings": result.timings, "environment": environment(), "files": files + [MANIFEST],
             "scenario": result.scenario.to_dict(),
         })

@@ -29,14 +29,16 @@ class Parameter:
     steps: int = 3
     integer: bool = False
 
-    @property
-    def is_range(self) -> bool:
-        return not self.values
+    def bounds(self) -> tuple[float, float]:
+        """``(low, high)`` of a range parameter."""
+        if self.low is None or self.high is None:
+            raise ValueError(f"parameter {self.name!r} has neither values nor a low..high range")
+        return self.low, self.high
 
     def grid_values(self) -> list:
         if self.values:
             return list(self.values)
-        vals = np.linspace(self.low, self.high, self.steps)
+        vals = np.linspace(*self.bounds(), self.steps)
         return [int(round(v)) for v in vals] if self.integer else [float(v) for v in vals]
 
     def from_unit(self, u: np.ndarray) -> list:
@@ -44,7 +46,8 @@ class Parameter:
         if self.values:
             idx = np.minimum((u * len(self.values)).astype(int), len(self.values) - 1)
             return [self.values[i] for i in idx]
-        x = self.low + u * (self.high - self.low)
+        low, high = self.bounds()
+        x = low + u * (high - low)
         return [int(round(v)) for v in x] if self.integer else [float(v) for v in x]
 
 

@@ -33,25 +33,78 @@ class Target:
     note: str = ""
 
 
+def _district(id, label, source, metric, value, low, high, note=""):
+    return Target(id, label, source, "generalist", metric, value, low, high, note)
+
+
 TARGETS = [
-    Target("sa_months", "social assistance: months per recipient in a year", "SSB 2013-2019", "generalist",
-           "sa_months_per_recipient", "5.1-5.5", 5.1, 5.5),
-    Target("sa_1_month", "social assistance: recipients with 1 month", "SSB 2017", "generalist",
-           "sa_share_1_month", "20.5 %", 0.15, 0.26),
-    Target("sa_upto_2_months", "social assistance: recipients with up to 2 months", "SSB 2017", "generalist",
-           "sa_share_upto_2_months", "35.3 %", 0.26, 0.44),
-    Target("sa_6plus_months", "social assistance: recipients with 6+ months", "SSB 2017", "generalist",
-           "sa_share_6plus_months", "38.5 %", 0.29, 0.48),
-    Target("sa_12_months", "social assistance: recipients all 12 months", "SSB 2017", "generalist",
-           "sa_share_12_months", "10.2 %", 0.077, 0.128),
-    Target("sa_share", "social assistance: recipients as share of adults", "Lima 2023 (18-89)", "generalist",
-           "sa_recipient_share", "about 1.2 %", 0.009, 0.015, "model: weekly stock among 18-66"),
-    Target("unemp_1_month", "registered unemployed gone after 1 month", "Andreev 2016", "generalist",
-           "unemployment_exit_1_month", "about 30 %", 0.22, 0.38),
-    Target("unemp_6_months", "registered unemployed gone after 6 months", "Andreev 2016", "generalist",
-           "unemployment_exit_6_months", "about 70 %", 0.60, 0.80),
-    Target("sa_main_income", "social assistance as main income", "SSB 2016", "generalist", "",
-           "about 4 in 10", note="not applicable: social assistance is the sole income of those out of work"),
+    # --- the district as a whole (docs/calibration_targets.md, "The district as a whole") ---
+    _district("employment", "employment rate, 20-66", "SSB register employment 2003-2006", "employment_rate",
+              "76-78 %", 0.75, 0.79),
+    _district("employment_20_24", "employment rate, 20-24", "SSB register employment 2005-2006", "employment_20_24",
+              "about 70 %", 0.64, 0.76),
+    _district("employment_25_39", "employment rate, 25-39", "SSB register employment 2005-2006", "employment_25_39",
+              "81-83 %", 0.78, 0.86),
+    _district("employment_40_54", "employment rate, 40-54", "SSB register employment 2005-2006", "employment_40_54",
+              "83-84 %", 0.80, 0.87),
+    _district("employment_55_66", "employment rate, 55-66", "SSB register employment 2005-2006", "employment_55_66",
+              "64-65 %", 0.60, 0.69),
+    _district("disability", "disability benefit, share of 18-66", "NAV 2017, 2020, 2021", "disability_share",
+              "9.6-10.5 %", 0.090, 0.110),
+    _district("disability_18_29", "disability benefit, share of 18-29", "NAV 2017", "disability_18_29",
+              "1.8 %", 0.012, 0.025),
+    _district("disability_65_66", "disability benefit, share of 65-66", "NAV 2017 (65-67)", "disability_65_66",
+              "32 %", 0.25, 0.40),
+    _district("disability_from_aap", "new disability recipients coming from AAP", "NAV 2017, 2020, 2021",
+              "disability_from_aap_share", "about 7 in 10", 0.60, 0.80),
+    _district("disability_from_sick_pay", "new disability recipients coming from sick pay", "NAV 2017, 2020, 2021",
+              "disability_from_sick_pay_share", "about 1 in 10", 0.05, 0.15),
+    _district("aap", "AAP recipients, share of 18-66", "NAV 2018", "aap_share", "4.1 %", 0.033, 0.049),
+    _district("aap_18_29", "AAP recipients, share of 18-29", "NAV 2018", "aap_18_29", "3.3 %", 0.025, 0.040),
+    _district("aap_from_sick_pay", "new AAP recipients who had sick pay just before", "NAV 2018",
+              "aap_from_sick_pay_share", "63 %", 0.55, 0.70),
+    _district("aap_to_disability", "AAP leavers on disability benefit", "NAV 2018", "aap_exits_to_disability_share",
+              "32 % (six months after leaving)", 0.25, 0.40, "model: status at exit"),
+    _district("sick_leave", "sickness absence, share of the employed", "SSB/NAV sickness absence statistics",
+              "sick_leave_share", "6-7 % of contracted days", 0.055, 0.075),
+    _district("sa_per_year", "social-assistance recipients in a year, per 1,000 adults 18-66", "SSB 1998-2009",
+              "sa_recipients_per_1000_per_year", "23-32 per 1,000 inhabitants of all ages", 30, 45,
+              "the age-specific rates of SSB weighted over 18-66 give about 35"),
+    _district("sa_20_24", "social-assistance recipients per 1,000, 20-24", "SSB 2007-2009", "sa_per_1000_20_24",
+              "63-65", 50, 78),
+    _district("sa_25_29", "social-assistance recipients per 1,000, 25-29", "SSB 2007-2009", "sa_per_1000_25_29",
+              "51-53", 40, 65),
+    _district("sa_30_39", "social-assistance recipients per 1,000, 30-39", "SSB 2007-2009", "sa_per_1000_30_39",
+              "41-43", 32, 52),
+    _district("sa_40_49", "social-assistance recipients per 1,000, 40-49", "SSB 2007-2009", "sa_per_1000_40_49",
+              "36", 28, 45),
+    _district("sa_50_59", "social-assistance recipients per 1,000, 50-59", "SSB 2007-2009", "sa_per_1000_50_59",
+              "22-23", 16, 30),
+    _district("sa_60_66", "social-assistance recipients per 1,000, 60-66", "SSB 2007-2009", "sa_per_1000_60_66",
+              "11-12", 7, 17),
+    # --- social assistance and unemployment spells ---
+    _district("sa_months", "social assistance: months per recipient in a year", "SSB 2013-2019",
+              "sa_months_per_recipient", "5.1-5.5", 5.1, 5.5),
+    _district("sa_1_month", "social assistance: recipients with 1 month", "SSB 2017", "sa_share_1_month",
+              "20.5 %", 0.15, 0.26),
+    _district("sa_upto_2_months", "social assistance: recipients with up to 2 months", "SSB 2017",
+              "sa_share_upto_2_months", "35.3 %", 0.26, 0.44),
+    _district("sa_6plus_months", "social assistance: recipients with 6+ months", "SSB 2017",
+              "sa_share_6plus_months", "38.5 %", 0.29, 0.48),
+    _district("sa_12_months", "social assistance: recipients all 12 months", "SSB 2017", "sa_share_12_months",
+              "10.2 %", 0.077, 0.128),
+    _district("sa_share", "social assistance: recipients as share of adults", "Lima 2023 (18-89)",
+              "sa_recipient_share", "about 1.2 %", 0.009, 0.018, "model: weekly stock among 18-66, who receive "
+              "more often than 67-89"),
+    _district("sa_main_income", "social assistance as main income", "SSB 2016", "sa_main_income_share",
+              "about 4 in 10", 0.32, 0.48),
+    _district("unemp_1_month", "registered unemployed gone after 1 month", "Andreev 2016",
+              "unemployment_exit_1_month", "about 30 %", 0.22, 0.38),
+    _district("unemp_6_months", "registered unemployed gone after 6 months", "Andreev 2016",
+              "unemployment_exit_6_months", "about 70 %", 0.60, 0.80),
+    # --- the office and its staff ---
+    Target("idle_generalist", "idle share of caseworker hours", "002:8122-8128 (staffing); issue: time binds",
+           "generalist", "time_share_idle", "near zero", 0.0, 0.05),
     Target("caseload_state", "users per caseworker, state follow-up", "002:8148-8150, 002:8288-8292", "specialist",
            "caseload_work", "about 150 (100 after reinforcement)", 80, 170),
     Target("caseload_municipal", "users per caseworker, municipal follow-up", "002:8148-8150", "specialist",
@@ -81,13 +134,29 @@ class Pattern:
 
 
 PATTERNS = [
-    Pattern("crowding_out", "follow-up crowded out as caseload rises (half the staff)",
-            "000:6976-7024; 001:330-337; 003:992-999", "generalist", "generalist_half_staff",
+    Pattern("crowding_out", "follow-up crowded out as caseload rises (60 % of the staff)",
+            "000:6976-7024; 001:330-337; 003:992-999", "generalist", "generalist_staff_60",
             "follow_up_hours_per_user_week", "lower"),
     Pattern("rule_work_first", "rule work keeps its place as caseload rises (decision share of time)",
-            "001:330-337; 000:6998-7002", "generalist", "generalist_half_staff", "time_share_decisions", "higher"),
-    Pattern("creaming", "creaming under time pressure (half the staff)", "003:984-1000; 004:5763-5779",
-            "generalist", "generalist_half_staff", "creaming_index", "higher"),
+            "001:330-337; 000:6998-7002", "generalist", "generalist_staff_60", "time_share_decisions", "higher"),
+    *[Pattern(f"crowding_out_applications_{org}", f"a rise in applications crowds out follow-up ({org})",
+              "000:6976-7024; 003:984-1000", org, f"{org}_applications", "follow_up_hours_per_user_week", "lower")
+      for org in ("generalist", "specialist", "target_group_teams")],
+    *[Pattern(f"applications_take_time_{org}", f"a rise in applications takes hours for decisions ({org})",
+              "000:6976-7024; 003:984-1000", org, f"{org}_applications", "time_share_decisions", "higher")
+      for org in ("generalist", "specialist", "target_group_teams")],
+    Pattern("creaming", "creaming under time pressure (60 % of the staff)", "003:984-1000; 004:5763-5779",
+            "generalist", "generalist_staff_60", "creaming_index", "higher"),
+    Pattern("staffing_employment", "more staff, more employment (160 % of the staff)", "002:8288-8292",
+            "generalist", "generalist_staff_160", "employment_rate", "higher"),
+    Pattern("caseload_reduction", "more caseworkers shorten the wait for follow-up (160 % of the staff)",
+            "002:8288-8292", "generalist", "generalist_staff_160", "first_follow_up_wait_weeks", "lower"),
+    Pattern("caseload_reduction_sa", "more caseworkers shorten social-assistance receipt (160 % of the staff)",
+            "002:8288-8292", "generalist", "generalist_staff_160", "sa_months_per_recipient", "lower"),
+    Pattern("no_follow_up_employment", "without follow-up, employment falls (sessions have no effect)",
+            "Card, Kluve & Weber 2018", "generalist", "generalist_no_follow_up", "employment_rate", "lower"),
+    Pattern("no_follow_up_sa", "without follow-up, social-assistance months rise (sessions have no effect)",
+            "Card, Kluve & Weber 2018", "generalist", "generalist_no_follow_up", "sa_months_per_recipient", "higher"),
     Pattern("handoffs", "specialist offices hand users off", "002:3813-3841; 001:322-328", "generalist",
             "specialist", "handoffs_per_user", "higher"),
     Pattern("contact_points", "specialist offices give users more contact points", "002:5089-5093", "generalist",
@@ -99,26 +168,30 @@ PATTERNS = [
     Pattern("equal_follow_up", "generalist offices equalise follow-up across benefit groups "
             "(gap: absolute log of municipal over state follow-up hours per user-week)", "002:4546-4550; 002:8040-8051",
             "benefit_lines", "generalist", "follow_up_benefit_gap", "lower"),
-    Pattern("caseload_reduction", "more caseworkers shorten the wait for follow-up (one and a half times the staff)",
-            "002:8288-8292", "generalist", "generalist_more_staff", "first_follow_up_wait_weeks", "lower"),
-    Pattern("caseload_reduction_sa", "more caseworkers shorten social-assistance receipt",
-            "002:8288-8292", "generalist", "generalist_more_staff", "sa_months_per_recipient", "lower"),
 ]
 
 
 #: the scenario files validation reads from the scenarios folder
 SCENARIOS = ("generalist", "specialist", "target_group_teams", "benefit_lines")
-#: experiments on the generalist office: name -> how it changes the scenario
+#: experiments: name -> (scenario it changes, how)
 EXPERIMENTS = {
-    "generalist_half_staff": lambda g: apply_settings(g, caseworkers=max(1, g.total_staff // 2)),
-    "generalist_more_staff": lambda g: apply_settings(g, caseworkers=round(g.total_staff * 1.5)),
-    "generalist_no_acceleration": lambda g: g.replace(**{"arenas.acceleration_per_arena_lost": 0.0}),
+    "generalist_staff_60": ("generalist", lambda g: apply_settings(g, caseworkers=round(g.total_staff * 0.6))),
+    "generalist_staff_160": ("generalist", lambda g: apply_settings(g, caseworkers=round(g.total_staff * 1.6))),
+    "generalist_no_acceleration": ("generalist", lambda g: g.replace(**{"arenas.acceleration_per_arena_lost": 0.0})),
+    "generalist_no_follow_up": ("generalist", lambda g: g.replace(**{"follow_up.effect_scale": 0.0})),
+    **{f"{org}_applications": (org, lambda s: s.replace(**{"shocks.application_rate_factor": 2.0}))
+       for org in ("generalist", "specialist", "target_group_teams")},
 }
 VARIANTS = SCENARIOS + tuple(EXPERIMENTS)
+#: what `marginsim validate` reports per organisation about the office's time
+OFFICE_INDICATORS = ("time_share_idle", "pressure", "time_share_decisions", "time_share_follow_up",
+                     "first_follow_up_wait_weeks", "decision_wait_weeks", "overdue_applications", "slipped_share",
+                     "early_share", "decision_period_weeks", "parked_users", "handoffs_per_user",
+                     "contact_points_per_user")
 
 
 def variants(scenarios: dict[str, Scenario]) -> dict[str, Scenario]:
-    return {**scenarios, **{name: change(scenarios["generalist"]) for name, change in EXPERIMENTS.items()}}
+    return {**scenarios, **{name: change(scenarios[base]) for name, (base, change) in EXPERIMENTS.items()}}
 
 
 def derived(summary: dict) -> dict:
@@ -195,7 +268,22 @@ def _num(x) -> str:
     return f"{x:.4g}"
 
 
-def write(folder: Path, targets: pd.DataFrame, patterns: pd.DataFrame, replications: int, seed: int) -> None:
+def office_table(reps: pd.DataFrame) -> pd.DataFrame:
+    """Per organisation, the office's time: mean and 95 % interval of each of OFFICE_INDICATORS,
+    and the users per caseworker of every unit."""
+    rows = []
+    for org in SCENARIOS:
+        g = reps[reps["variant"] == org]
+        caseload = [c for c in g.columns if c.startswith("caseload_") and g[c].notna().any()]
+        for metric in OFFICE_INDICATORS + tuple(caseload):
+            if metric in g.columns:
+                mean, lo, hi = interval(g[metric])
+                rows.append({"scenario": org, "metric": metric, "mean": mean, "ci_low": lo, "ci_high": hi})
+    return pd.DataFrame(rows)
+
+
+def write(folder: Path, targets: pd.DataFrame, patterns: pd.DataFrame, replications: int, seed: int,
+          reps: pd.DataFrame | None = None) -> None:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     pd.concat([targets, patterns], ignore_index=True).to_csv(folder / "validation.csv", index=False)
@@ -221,5 +309,21 @@ def write(folder: Path, targets: pd.DataFrame, patterns: pd.DataFrame, replicati
         mark = r.holds if r.holds == "yes" else f"**{r.holds}**"
         lines.append(f"| {r.label} | {r.source} | {r.scenario} | `{r.metric}` | {r.target} | "
                      f"{_num(r.simulated)} ({_num(r.ci_low)} to {_num(r.ci_high)}) | {mark} |")
+    if reps is not None:
+        office = office_table(reps)
+        office.to_csv(folder / "office.csv", index=False)
+        lines += ["", "## The office's time, per organisation", "",
+                  "Means over replications (95 % interval), over the whole recorded period. Idle share: hours "
+                  "with nothing to do; pressure: hours asked (intake, rule work, due sessions) over hours there; "
+                  "slipped share: due sessions not held in their week; early share: sessions brought forward "
+                  "with hours to spare; caseload: users per caseworker of each unit.", "",
+                  "| indicator | " + " | ".join(SCENARIOS) + " |", "|---|" + "---|" * len(SCENARIOS)]
+        for metric in office["metric"].unique():
+            cells = []
+            for org in SCENARIOS:
+                r = office[(office["scenario"] == org) & (office["metric"] == metric)]
+                cells.append(f"{_num(r['mean'].iloc[0])} ({_num(r['ci_low'].iloc[0])} to {_num(r['ci_high'].iloc[0])})"
+                             if len(r) else "")
+            lines.append(f"| `{metric}` | " + " | ".join(cells) + " |")
     lines.append("")
     (folder / "validation.md").write_text("\n".join(lines), encoding="utf-8")

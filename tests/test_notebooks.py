@@ -16,7 +16,7 @@ def test_the_three_notebooks_exist():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_is_stripped_and_parameterised(path):
-    book = json.loads(path.read_text())
+    book = json.loads(path.read_text(encoding="utf-8"))
     code = [c for c in book["cells"] if c["cell_type"] == "code"]
     assert all(not c["outputs"] and c["execution_count"] is None for c in code), "strip outputs before committing"
     assert "parameters" in code[0]["metadata"].get("tags", []) and "SCALE" in "".join(code[0]["source"])

@@ -1,6 +1,5 @@
 """Property-based tests (hypothesis): invariants that must hold for any valid scenario."""
 
-import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,8 +33,9 @@ def test_invariants_hold_for_any_valid_scenario(case):
         a = m.citizens.arenas[:, m.citizens.alive]
         assert ((a >= 0) & (a <= 1)).all(), "arena scores stay in [0, 1]"
         staff = m.office.staff
-        assert (staff.hours_by_activity >= -1e-9).all()
-        assert np.allclose(staff.hours_by_activity.sum(axis=1), staff.contract_hours)
+        # idle is what is left of the contract, so a negative idle column means hours were overspent
+        # (the columns always add up to the contract hours: that is how idle is computed)
+        assert (staff.hours_by_activity >= -1e-9).all(), "no activity, idle included, has negative hours"
         if cap:
             assert (staff.caseload <= cap).all()
         wk = m.office.week

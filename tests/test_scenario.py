@@ -5,7 +5,7 @@ import pytest
 import simulation as ms
 from simulation import scenario as sc
 
-from conftest import ROOT, SCENARIOS, ORGANISATIONS
+from conftest import ORGANISATIONS, ROOT, SCENARIOS
 
 
 def write(tmp_path, name, text):
@@ -20,7 +20,8 @@ def test_organisation_files_load_and_differ_only_in_units(organisations):
         assert s.name == name
         assert s.population == base.population and s.follow_up == base.follow_up
         assert s.total_staff == base.total_staff, "organisations are compared at equal staff"
-    assert [u.name for u in organisations["specialist"].office.units] == ["reception", "economic", "work", "housing_social"]
+    units = [u.name for u in organisations["specialist"].office.units]
+    assert units == ["reception", "economic", "work", "housing_social"]
 
 
 def test_base_file_is_the_schema_defaults():
@@ -29,7 +30,8 @@ def test_base_file_is_the_schema_defaults():
 
 def test_generated_docs_are_current():
     assert (SCENARIOS / "base.toml").read_text(encoding="utf-8") == sc.template_toml(), "run `make docs`"
-    assert (ROOT / "docs" / "scenario-reference.md").read_text(encoding="utf-8") == sc.reference_markdown(), "run `make docs`"
+    reference = (ROOT / "docs" / "scenario-reference.md").read_text(encoding="utf-8")
+    assert reference == sc.reference_markdown(), "run `make docs`"
 
 
 def test_every_parameter_is_documented_with_a_source():
@@ -55,7 +57,8 @@ def test_overrides_parse_values_as_toml(tmp_path):
     s = ms.load_scenario(SCENARIOS / "generalist.toml",
                          ["office.priority_rule=creaming", "run.weeks=52", "office.handoff_loss=0.25"])
     assert (s.office.priority_rule, s.run.weeks, s.office.handoff_loss) == ("creaming", 52, 0.25)
-    assert ms.load_scenario(SCENARIOS / "generalist.toml", {"caseworkers.duty_share": 0.4}).caseworkers.duty_share == 0.4
+    duty = ms.load_scenario(SCENARIOS / "generalist.toml", {"caseworkers.duty_share": 0.4}).caseworkers.duty_share
+    assert duty == 0.4
 
 
 @pytest.mark.parametrize("text, key, words", [

@@ -7,7 +7,6 @@ import simulation as ms
 from simulation import validation
 
 from conftest import SCENARIOS
-from test_cli import marginsim
 
 
 def reps_for(scenario, n=2):
@@ -28,7 +27,7 @@ def test_a_mis_set_parameter_makes_its_target_fail():
     assert bad.loc["unemp_1_month", "simulated"] < good.loc["unemp_1_month", "simulated"]
 
 
-def test_validate_command_writes_a_report_from_real_runs(tmp_path):
+def test_validate_command_writes_a_report_from_real_runs(marginsim, tmp_path):
     out = tmp_path / "v"
     proc = marginsim("validate", "--replications", 3, "--scenarios", SCENARIOS, "--set", "population.citizens=1500",
                      "--set", "run.weeks=52", "--set", "run.warmup_weeks=26", "--jobs", 2, "--out", out)
@@ -50,7 +49,7 @@ def test_validate_command_writes_a_report_from_real_runs(tmp_path):
     assert "not measured" in report, "targets the model cannot measure are listed, not dropped"
 
 
-def test_validate_refuses_a_folder_without_the_default_scenarios(tmp_path):
+def test_validate_refuses_a_folder_without_the_default_scenarios(marginsim, tmp_path):
     proc = marginsim("validate", "--scenarios", tmp_path, "--out", tmp_path / "v")
     assert proc.returncode == 2 and "generalist.toml" in proc.stderr and "Traceback" not in proc.stderr
 

@@ -1,0 +1,81 @@
+"""Crowding out: how a caseworker's week is filled, mandatory work first.
+
+Every caseworker works down a queue in a fixed order of classes: intake, then the rule work
+that "prioritises itself" (benefit decisions with deadlines, renewals, work-ability assessments,
+dialogue meetings, hand-off coordination; 001:330-337, 000:6998-7002, 003:984-999), then due
+follow-up sessions, then, with hours to spare, sessions brought forward. Follow-up gets what
+the rule work leaves: when applications rise, follow-up falls (000:6976-7024, 001:334-337).
+Allocation is vectorised over all caseworkers at once: one sort, one cumulative sum.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+
+class Priority(IntEnum):
+    """Classes of work, done in this order by every caseworker."""
+
+    INTAKE = 0
+    RULE_WORK = 1
+    DUE_FOLLOW_UP = 2
+    EARLY_FOLLOW_UP = 3
+
+
+def allocate(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarray,
+             budget: np.ndarray) -> np.ndarray:
+    """Which work items each caseworker gets done this week.
+
+    Items are ordered per caseworker by class (lower first), then key (lower first). A
+    caseworker works down the list until the next item no longer fits the hours left, and
+    stops there: strict priority, so a long decision is never skipped for a short session.
+    Returns a boolean mask over the items.
+    """
+    if len(cw) == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.lexsort((key, klass, cw))
+    c = cw[order]
+    h = hours[order]
+    cum = np.cumsum(h)
+    first = np.searchsorted(c, c, side="left")          # index of each caseworker's first item
+    before = cum[first] - h[first]                       # hours used by earlier caseworkers
+    # hours are non-negative, so within a caseworker this is a prefix: strict priority
+    done_sorted = (cum - before) <= budget[c] + 1e-9
+    done = np.empty_like(done_sorted)
+    done[order] = done_sorted
+    return done
+
+
+def cover(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarray, done: np.ndarray,
+          budget: np.ndarray, group_of_cw: np.ndarray, helps_group: np.ndarray, cover_share: float) -> np.ndarray:
+    """Colleagues with spare hours take on others' undone items (not early sessions).
+
+    ``group_of_cw``: each caseworker's cover group (the line of their unit, or one group for the
+    whole office); ``helps_group``: (caseworkers, groups) who may cover which group. Each helper
+    gives at most ``cover_share`` of their spare hours. Returns the caseworker who does each
+    item (the original one, a helper, or -1 if nobody does it); items done are those >= 0.
+    """
+    doer = np.where(done, cw, -1)
+    used = np.bincount(cw[done], weights=hours[done], minlength=len(budget))
+    capacity = np.maximum(budget - used, 0.0) * cover_share
+    todo = np.flatnonzero(~done & (klass <= Priority.DUE_FOLLOW_UP) & (cw >= 0))
+    if not len(todo) or capacity.sum() <= 0:
+        return doer
+    for g in np.unique(group_of_cw[cw[todo]]):
+        items = todo[group_of_cw[cw[todo]] == g]
+        items = items[np.lexsort((key[items], klass[items]))]
+        helpers = np.flatnonzero(helps_group[:, g] & (capacity > 0))
+        if not len(helpers):
+            continue
+        helpers = helpers[np.argsort(-capacity[helpers], kind="stable")]
+        cap_end = np.cumsum(capacity[helpers])
+        item_end = np.cumsum(hours[items])
+        fits = item_end <= cap_end[-1]
+        who = helpers[np.minimum(np.searchsorted(cap_end, item_end[fits], side="left"), len(helpers) - 1)]
+        doer[items[fits]] = who
+        given = item_end[fits][-1] if fits.any() else 0.0
+        # helpers give in order: each keeps what was not reached
+        capacity[helpers] = np.clip(cap_end - given, 0.0, capacity[helpers])
+    return doer

@@ -1,0 +1,314 @@
+"""The office: who needs it, releases and assignments, the week's work, and its effects.
+
+An office is a list of units (scenario ``[[office.units]]``), each doing some of four tasks
+(intake, economic = social-assistance decisions, work follow-up, housing and social follow-up)
+for a target group. The organisation models are unit lists over the same code:
+
+* generalist: one unit does every task, users split among caseworkers by date of birth
+  (Kristiansand, 002:4536-4544, 002:4961-4973);
+* specialist: reception, economic casework, work follow-up and housing/social units; each
+  transfer is a hand-off (002:5089-5093 "four or five" contact points; 002:3813-3841);
+* target-group teams: a team owns e.g. youth or the heaviest users for every task
+  (002:5097-5133, 002:5164-5172); the rest go to line-split units.
+
+The week (:meth:`Office.step`) reads as the submodels of docs/ODD.md: who needs the office
+(:meth:`needs`), releases and the end of office spells, assignments and hand-offs
+(handoffs.py), the work items and their priorities (work.py, creaming.py), the allocation of
+hours (crowding_out.py), what the done items change (sessions.py), and the census (census.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..population import Citizens, WeekEvents
+from ..scenario import Scenario
+from ..vocabulary import TASKS, Activity, Arena, Benefit, NeedLevel, Task, by_member
+from . import census, handoffs, sessions
+from .crowding_out import allocate, cover
+from .staff import Staff
+from .state import FOLLOW_UP_TASKS, RELEASE_REASONS, OfficeWeek, UserState
+from .work import KIND_ACTIVITY, KIND_TASK, SICK_LEAVE_FOLLOW_UP_WEEKS, WorkItems, WorkKind, week_items
+
+#: tasks a user can be released from when the need ends (intake ends at intake)
+RELEASABLE = (Task.ECONOMIC, Task.WORK, Task.HOUSING_SOCIAL)
+
+
+@dataclass
+class Needs:
+    """This week's needs, as masks over the office's pool of slots."""
+
+    work: np.ndarray
+    economic: np.ndarray
+    housing_social: np.ndarray
+
+    def of(self, task: Task) -> np.ndarray:
+        return {Task.ECONOMIC: self.economic, Task.WORK: self.work, Task.HOUSING_SOCIAL: self.housing_social}[task]
+
+
+class Office:
+    """Caseworkers (``staff``) plus what the office knows of every citizen (``users``)."""
+
+    def __init__(self, s: Scenario, capacity: int, rng: np.random.Generator):
+        self.staff = Staff(s, rng)
+        self._set_units(s)
+        self.transition: tuple[int, int, float] | None = None    # (start week, weeks, loss) of a reorganisation
+        fu = s.follow_up
+        self.interval_by_need = by_member(NeedLevel, {
+            NeedLevel.NOT_ASSESSED: fu.interval_standard_weeks, NeedLevel.STANDARD: fu.interval_standard_weeks,
+            NeedLevel.SITUATIONAL: fu.interval_situational_weeks, NeedLevel.SPECIAL: fu.interval_special_weeks,
+            NeedLevel.PERMANENT: 10**6}, dtype=np.int64)
+        self.users = UserState.empty(capacity)
+        self.week: OfficeWeek | None = None
+        # slots that could need the office this week, in order: every user, applicant and benefit
+        # holder is among them (set by ``step``; indicators read the office's state through it)
+        self.known = np.zeros(0, dtype=np.int64)
+
+    def _set_units(self, s: Scenario) -> None:
+        """The unit tables of the organisation in force (``s.office``)."""
+        self.s = s
+        units = s.office.units
+        self.unit_size = np.array([u.staff for u in units], dtype=np.int64)
+        self.unit_cap = np.array([u.caseload_cap for u in units], dtype=np.int64)
+        # (units + 1, tasks): the spare last row is "no unit" (-1), which does nothing
+        self.unit_does = np.array([[t in u.tasks for t in TASKS] for u in units] + [[False] * len(TASKS)])
+        self.unit_interval = np.array([u.follow_up_interval_weeks for u in units], dtype=np.int64)
+        self.unit_of_cw = np.append(self.staff.unit, -1)   # a spare last entry: "no caseworker" (-1) is "no unit"
+        self._cover_groups()
+
+    def reorganise(self, r, week: int, rng: np.random.Generator) -> int:
+        """Switch to the units of reorganisation ``r``: staff are reassigned to the new posts in
+        order (keeping their experience of each task; extra posts get newcomers, missing posts
+        lose their holders), every user's caseworkers are released (the relationships are broken:
+        the next caseworker reads the case, the user retells it, and the case is in transit for
+        the hand-off delay), and a transition of lower productivity begins. Returns the number of
+        (user, task) relationships broken."""
+        o = self.s.office
+        new_office = dataclasses.replace(o, units=r.units, leader_model=r.leader_model or o.leader_model)
+        s = dataclasses.replace(self.s, office=new_office)
+        old, new = self.staff, Staff(s, rng)
+        keep = min(len(old), len(new))
+        for name in ("experience", "strain", "sick_until", "vacant_until", "social_worker"):
+            getattr(new, name)[:keep] = getattr(old, name)[:keep]
+        self.staff = new
+        self._set_units(s)
+        us = self.users
+        held = us.cw[1:] >= 0
+        broken = int(held.sum())
+        users = np.flatnonzero(held.any(axis=0))
+        for row, task in enumerate(FOLLOW_UP_TASKS):
+            had = users[us.cw[task, users] >= 0]
+            us.reassess[row, had] = True
+            us.sessions_same[row, had] = 0
+        us.cw[:, users] = -1
+        us.blocked_until[users] = np.maximum(us.blocked_until[users], week + o.handoff_delay_weeks)
+        self.transition = (week, r.transition_weeks, r.productivity_loss)
+        return broken
+
+    def grow(self, extra: int) -> None:
+        self.users.grow(extra)
+
+    # ------------------------------------------------------------------------------------
+    def step(self, c: Citizens, rng: np.random.Generator, week: int, events: WeekEvents) -> OfficeWeek:
+        us = self.users
+        wk = self.week = OfficeWeek()
+        self.depart(events.left, wk)
+        us.sessions_week[self.known] = 0
+        us.hours_week[self.known] = 0.0
+        self.staff_week(week, rng, pool=self.known)
+        pool = self.pool(c)
+        self.known = pool
+        need = self.needs(c, pool, week)
+        due = self.register(pool, need, week, wk, c)
+        self.release(c, pool, need, wk)
+        self._update_caseload(pool)
+        lost = c.arenas_lost(self.s.arenas.loss_threshold)
+        coord = self.assign_all(c, pool, need, due, lost, week, rng, wk)
+        items, ratio = week_items(self, c, week, pool, need.work, need.housing_social, coord)
+        budget = self.staff.budget
+        wk.pressure = float(np.sum(items.hours[items.klass <= 2]) / max(budget.sum(), 1e-9))
+        done = allocate(items.cw, items.klass, items.key, items.hours, budget)
+        doer = cover(items.cw, items.klass, items.key, items.hours, done, budget, self.cover_group,
+                     self.helps_group, self.s.office.cover_share)
+        wk.covered = int(np.count_nonzero((doer >= 0) & ~done))
+        done = doer >= 0
+        items.cw = np.where(done, doer, items.cw)
+        self.book_hours(items, done, wk)
+        self.apply(c, items, done, ratio, week, lost, rng, wk)
+        census.follow_up_census(self, c, pool, need.work | need.housing_social, items, done, wk)
+        return wk    # (caseloads are current: recounted after releases, kept up by assignments since)
+
+    def pool(self, c: Citizens) -> np.ndarray:
+        """Slots that can need the office: out of work, on a benefit, economy lost, or already known.
+        Everything below works on this pool (a fraction of the population), in slot order."""
+        theta = self.s.arenas.loss_threshold
+        us = self.users
+        return np.flatnonzero((c.alive & (~c.employed | (c.benefit != Benefit.NONE) | c.sa_top_up
+                                          | (c.arenas[Arena.ECONOMY] < theta)))
+                              | us.registered | us.intake_due | us.sa_pending)
+
+    def needs(self, c: Citizens, pool: np.ndarray, week: int) -> Needs:
+        """Who needs work follow-up, social assistance, or housing and social follow-up.
+
+        Work follow-up: jobseekers, AAP users, programme participants, and workers on long sick
+        leave from week 8. Social assistance: means-tested, anyone without means may apply.
+        """
+        us = self.users
+        theta = self.s.arenas.loss_threshold
+        a = c.arenas
+        alive, ben = c.alive[pool], c.benefit[pool]
+        student = c.in_education[pool]
+        out_of_work = alive & ~c.employed[pool] & ~student & (ben != Benefit.DISABILITY_BENEFIT) \
+            & (ben != Benefit.EARLY_PENSION) & (ben != Benefit.SICK_PAY)
+        long_sick = alive & (ben == Benefit.SICK_PAY) & ~c.short_sick[pool] \
+            & (c.benefit_weeks[pool] >= SICK_LEAVE_FOLLOW_UP_WEEKS)
+        on_sa = (ben == Benefit.SOCIAL_ASSISTANCE) | c.sa_top_up[pool]
+        eligible = alive & ~on_sa & ~student & (a[Arena.ECONOMY, pool] < theta)
+        pending = us.sa_pending[pool]
+        apply = eligible & ~pending
+        us.sa_applied[pool[apply]] = week
+        pending = (pending | apply) & eligible           # withdrawn if no longer eligible
+        us.sa_pending[pool] = pending
+        economic = alive & (on_sa | (ben == Benefit.QUALIFICATION_PROGRAMME) | pending)
+        reg = us.registered[pool]
+        hs = reg & alive & (ben != Benefit.DISABILITY_BENEFIT) & (
+            (a[Arena.HOUSING, pool] < theta) | (a[Arena.ACTIVITY, pool] < theta))
+        return Needs(work=out_of_work | long_sick, economic=economic, housing_social=hs)
+
+    def register(self, pool, need: Needs, week: int, wk: OfficeWeek, c: Citizens) -> np.ndarray:
+        """New users wait for intake; those whose need ended before it leave the queue."""
+        us = self.users
+        needs_office = need.work | need.economic
+        due = us.intake_due[pool]
+        new = needs_office & ~us.registered[pool] & ~due
+        us.intake_week[pool[new]] = week
+        wk.new_users = int(np.count_nonzero(new))
+        gone = due & ~needs_office
+        due = (due | new) & ~gone
+        us.intake_due[pool] = due
+        self._release(Task.INTAKE, pool[gone & (us.cw[Task.INTAKE, pool] >= 0)], c, wk)
+        return due
+
+    def release(self, c: Citizens, pool, need: Needs, wk: OfficeWeek) -> None:
+        """Tasks whose need ended are released; a user with no need left ends the office spell."""
+        us = self.users
+        reg = us.registered[pool]
+        for task in RELEASABLE:
+            self._release(task, pool[reg & (us.cw[task, pool] >= 0) & ~need.of(task)], c, wk)
+        ended = pool[reg & ~(need.work | need.economic | need.housing_social)]
+        if len(ended):
+            self._release(Task.INTAKE, ended, c, wk)
+            wk.ended_spells += len(ended)
+            wk.ended_contact_points += int(us.contact_points[ended].sum())
+            wk.ended_handoffs += int(us.handoffs[ended].sum())
+            wk.ended_to_work += int(c.employed[ended].sum())
+            wk.ended_to_disability += int((c.benefit[ended] == Benefit.DISABILITY_BENEFIT).sum())
+            us.end_spell(ended)
+
+    def assign_all(self, c, pool, need: Needs, due, lost, week, rng, wk) -> np.ndarray:
+        """Caseworkers for intake and for every task a user needs and lacks; returns the
+        caseworkers owed hand-off coordination."""
+        us = self.users
+        open_ = week >= us.blocked_until[pool]
+        coord = [handoffs.assign(self, Task.INTAKE, pool[due & (us.cw[Task.INTAKE, pool] < 0)], c, lost, week, rng, wk)]
+        reg = us.registered[pool]
+        for task in RELEASABLE:
+            coord.append(handoffs.assign(self, task, pool[reg & need.of(task) & open_ & (us.cw[task, pool] < 0)],
+                                         c, lost, week, rng, wk))
+        return np.concatenate(coord)
+
+    def staff_week(self, week: int, rng: np.random.Generator, pool: np.ndarray) -> None:
+        """Strain, sick leave and turnover; a newcomer in a post has no relationship with its
+        users, who must retell their case; the week's hours."""
+        staff, us = self.staff, self.users
+        staff.wear(week, rng)
+        if staff.leavers:
+            for row, task in enumerate(FOLLOW_UP_TASKS):
+                cw = us.cw[task, pool]
+                mine = pool[(cw >= 0) & staff.left[np.maximum(cw, 0)]]
+                us.sessions_same[row, mine] = 0
+                us.reassess[row, mine] = True
+        if self.transition is not None:          # a reorganisation's productivity loss fades linearly
+            start, weeks, loss = self.transition
+            done = (week - start) / weeks if weeks else 1.0
+            staff.productivity = 1.0 - loss * (1.0 - done) if done < 1.0 else 1.0
+        staff.week_budget(week)
+
+    def _cover_groups(self) -> None:
+        """Who may cover whose backlog: within a line in a two-leader office (state and municipal
+        staff do not take each other's tasks), anyone in a one-leader office (002:6050-6054)."""
+        lines = ("joint", "state", "municipal")
+        unit_line = np.array([lines.index(u.line) for u in self.s.office.units])
+        if self.s.office.leader_model == "one_leader":
+            self.cover_group = np.zeros(len(self.staff), dtype=np.int64)
+            self.helps_group = np.ones((len(self.staff), 1), dtype=bool)
+            return
+        self.cover_group = unit_line[self.staff.unit].astype(np.int64)
+        helps = np.zeros((len(self.staff), len(lines)), dtype=bool)
+        helps[np.arange(len(self.staff)), self.cover_group] = True
+        helps[:, 0] = True                   # a joint unit's backlog may be covered from either line
+        helps[self.cover_group == 0, :] = True   # and its staff may cover either line
+        self.helps_group = helps
+
+    # ------------------------------------------------------------------------------------
+    def depart(self, left: np.ndarray, wk: OfficeWeek) -> None:
+        """Citizens who moved away, died or aged out leave every caseload; their slots are reset."""
+        us = self.users
+        held = us.cw[1:, left] >= 0
+        wk.releases[RELEASE_REASONS.index("moved_or_aged_out")] += int(held.sum())
+        ended = left[us.registered[left]]
+        wk.ended_spells += len(ended)
+        wk.ended_contact_points += int(us.contact_points[ended].sum())
+        wk.ended_handoffs += int(us.handoffs[ended].sum())
+        us.reset(left)
+
+    def _release(self, task: int, idx: np.ndarray, c: Citizens, wk: OfficeWeek) -> None:
+        if len(idx) == 0:
+            return
+        us = self.users
+        if task != Task.INTAKE:
+            reason = np.where(c.employed[idx], 0, np.where(c.benefit[idx] == Benefit.DISABILITY_BENEFIT, 2, 1))
+            wk.releases += np.bincount(reason, minlength=len(RELEASE_REASONS))
+        us.cw[task, idx] = -1
+        if task in FOLLOW_UP_TASKS:
+            us.sessions_same[FOLLOW_UP_TASKS.index(Task(task)), idx] = 0
+
+    def _update_caseload(self, pool: np.ndarray | None = None) -> None:
+        """Distinct users per caseworker over the economic, work and housing/social tasks.
+
+        ``pool``: slots that include every registered user (only they have caseworkers).
+        """
+        cw = self.users.cw if pool is None else self.users.cw[:, pool]
+        e, w, h = cw[Task.ECONOMIC], cw[Task.WORK], cw[Task.HOUSING_SOCIAL]
+        ids = np.concatenate([e[e >= 0], w[(w >= 0) & (w != e)], h[(h >= 0) & (h != e) & (h != w)]])
+        self.staff.caseload = np.bincount(ids, minlength=len(self.staff))
+
+    # ------------------------------------------------------------------------------------
+    def book_hours(self, items: WorkItems, done: np.ndarray, wk: OfficeWeek) -> None:
+        """Hours by activity per caseworker: casework, the documentation share of it, duties, idle."""
+        staff = self.staff
+        n = len(staff)
+        doc = self.s.caseworkers.documentation_share
+        hba = np.zeros((n, len(Activity)))
+        act = KIND_ACTIVITY[items.kind[done]]
+        np.add.at(hba, (items.cw[done], act), items.hours[done] * (1.0 - doc))
+        hba[:, Activity.DOCUMENTATION] = np.bincount(items.cw[done], weights=items.hours[done], minlength=n) * doc
+        hba[:, Activity.SWITCHING] = staff.switch_hours
+        hba[:, Activity.DUTIES] = staff.duty_hours
+        hba[:, Activity.ABSENCE] = staff.absent_hours
+        task_hours = np.zeros((n, len(TASKS) + 1))
+        np.add.at(task_hours, (items.cw[done], KIND_TASK[items.kind[done]]), items.hours[done])
+        staff.learn(task_hours[:, :len(TASKS)])
+        hba[:, Activity.IDLE] = np.maximum(staff.contract_hours - hba.sum(axis=1), 0.0)
+        staff.hours_by_activity = hba
+        wk.hours = hba.sum(axis=0)
+
+    def apply(self, c: Citizens, items: WorkItems, done, ratio, week: int, lost, rng, wk: OfficeWeek) -> None:
+        sessions.intakes(self, c, items.done_of(done, WorkKind.INTAKE), week, lost, rng, wk)
+        sessions.social_assistance(self, c, items, done, week, wk)
+        sessions.assessments(self, c, items.done_of(done, WorkKind.ASSESSMENT), lost, wk)
+        sessions.dialogue_meetings(self, c, items.done_of(done, WorkKind.DIALOGUE), week, wk)
+        sessions.follow_up(self, c, items, done, ratio, week, lost, rng, wk)
