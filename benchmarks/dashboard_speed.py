@@ -168,7 +168,8 @@ def measure(citizens: int, seconds: float, repeats: int, organisation: str) -> d
     lesson.step(40)
     single = 40 / (time.perf_counter() - t0)
 
-    two = settings_for(citizens, organisation, compare_with="generalist" if organisation != "generalist" else "specialist")
+    second = "generalist" if organisation != "generalist" else "specialist"
+    two = settings_for(citizens, organisation, compare_with=second)
     t0 = time.perf_counter()
     pair = A.Lesson(two)
     build_pair_s = time.perf_counter() - t0

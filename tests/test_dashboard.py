@@ -127,7 +127,8 @@ def test_caseworkers_is_total_staff_shared_as_in_the_scenario_file():
     assert m.params.population.citizens == 2000
     assert m.staff_by_unit() == {u.name: u.staff for u in specialist.office.units}
     # every unit keeps at least one caseworker
-    assert small(organisation="specialist", caseworkers=1).staff_by_unit() == {u.name: 1 for u in specialist.office.units}
+    one_each = {u.name: 1 for u in specialist.office.units}
+    assert small(organisation="specialist", caseworkers=1).staff_by_unit() == one_each
 
 
 def test_scenarios_are_found_next_to_the_package_with_a_generalist_fallback(monkeypatch, tmp_path):
@@ -339,17 +340,23 @@ def test_the_page_marks_pending_settings_and_restart_uses_the_latest_values(monk
     _box, rc = solara.render(PG.Page(), handle_error=False)
     try:
         texts = lambda: " ".join(str(w.children) for w in rc.find(ipyvuetify.Html).widgets)   # noqa: E731
-        deadline = time.monotonic() + 60
-        while not rc.find(PG.PngView).widgets and time.monotonic() < deadline:   # built in a thread, drawn
-            time.sleep(0.1)
+
+        def wait_for(found):            # the office is built, and drawn, in a thread
+            deadline = time.monotonic() + 60
+            while not found() and time.monotonic() < deadline:
+                time.sleep(0.1)
+
+        wait_for(lambda: rc.find(PG.PngView).widgets)
         assert "In force: generalist office, 4 caseworkers" in texts()
         rc.find(ipyvuetify.Btn, children=["Settings"]).widget.click()
+        wait_for(lambda: rc.find(ipyvuetify.Slider).widgets)
         slider = rc.find(ipyvuetify.Slider).widgets[0]      # caseworkers (the first slider)
         for value in (5, 6, 7, 9, 8):                       # fast changes, then restart at once
             slider.v_model = value
         assert "Changed but not in use yet: caseworkers" in texts()
         assert "pending: in use is 4" in texts()
         rc.find(ipyvuetify.Btn, children=["Apply and restart"]).widget.click()
+        wait_for(lambda: rc.find(PG.PngView).widgets)
         assert "In force: generalist office, 8 caseworkers" in texts()
         assert "Changed but not in use yet" not in texts()
         rc.find(ipyvuetify.Btn, children=["Step"]).widget.click()
@@ -530,7 +537,8 @@ LEGIBILITY_JS = """
   }
   const imgs = [...document.querySelectorAll('img[data-view]')].map(i => ({
     view: i.dataset.view, shown: i.getBoundingClientRect().width, natural: i.naturalWidth}));
-  return {small, imgs, scrollWidth: document.documentElement.scrollWidth, banner: document.body.innerText.includes('runs on Solara')};
+  const banner = document.body.innerText.includes('runs on Solara');
+  return {small, imgs, scrollWidth: document.documentElement.scrollWidth, banner};
 }
 """
 

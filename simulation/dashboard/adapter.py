@@ -25,7 +25,7 @@ from mesa import DataCollector
 from simulation.caseworkers import ACTIVITY_NAMES
 from simulation.metrics import INDEX
 from simulation.model import WelfareModel
-from simulation.population import ARENAS, BENEFIT_NAMES, Benefit
+from simulation.population import ARENAS, Benefit
 from simulation.scenario import Scenario
 
 from . import settings as S
@@ -236,7 +236,7 @@ class DashboardModel(WelfareModel):
 
     def staff_by_unit(self) -> dict[str, int]:
         counts = np.bincount(unit_of_caseworker(self), minlength=len(unit_names(self)))
-        return dict(zip(unit_names(self), counts.tolist()))
+        return dict(zip(unit_names(self), counts.tolist(), strict=False))
 
     def caseworker_unit(self, cw: int) -> str:
         return unit_names(self)[int(unit_of_caseworker(self)[cw])]
@@ -365,7 +365,7 @@ class Stories:
         ``handed_off``, ``found_work``, ``lost_second_arena``. Most recent first."""
         rows = self._order()[-(weeks + 1):]
         if len(rows) < 2:
-            return {"handed_off": np.zeros(0, int), "found_work": np.zeros(0, int), "lost_second_arena": np.zeros(0, int)}
+            return {kind: np.zeros(0, int) for kind in ("handed_off", "found_work", "lost_second_arena")}
         person = self.person[rows]
         same = (person[1:] == person[:-1]) & (person[1:] >= 0)
         lost = (self.arenas[rows] < threshold).sum(axis=1)

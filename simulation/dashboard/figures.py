@@ -32,16 +32,16 @@ _PALETTE = {"none": "#c7c7c7", "unemployment_benefit": "#1f77b4", "sick_pay": "#
 _SPARE_COLOURS = ["#e377c2", "#bcbd22", "#7f7f7f", "#aec7e8"]
 #: one colour per benefit code (a benefit the model adds later gets a spare colour)
 BENEFIT_COLOURS = [_PALETTE.get(name, _SPARE_COLOURS[i % len(_SPARE_COLOURS)]) for i, name in enumerate(BENEFIT_NAMES)]
-ARENA_COLOURS = dict(zip(ARENAS, ["#1f77b4", "#2ca02c", "#8c564b", "#d62728"]))
+ARENA_COLOURS = dict(zip(ARENAS, ["#1f77b4", "#2ca02c", "#8c564b", "#d62728"], strict=True))
 AXIS_BOX = dict(left=0.08, right=0.98, bottom=0.15, top=0.90)     # the axis chart's plot area
 AXIS_XLIM, AXIS_YLIM = (0.0, 1.0), (4.6, -0.6)
 MAX_LINE_POINTS = 1200    # longer histories are drawn as block means (a redraw stays fast after years)
 
 
-def figure(height_px: int = HEIGHT_PX, **margins) -> Figure:
-    """A projector-sized figure with fixed margins."""
+def figure(height_px: int = HEIGHT_PX, margins: dict[str, float] | None = None) -> Figure:
+    """A projector-sized figure with fixed margins (fractions of the figure)."""
     fig = Figure(figsize=(WIDTH_PX / DPI, height_px / DPI), dpi=DPI)
-    fig.subplots_adjust(**{"left": 0.09, "right": 0.98, "bottom": 0.15, "top": 0.90, **margins})
+    fig.subplots_adjust(**{"left": 0.09, "right": 0.98, "bottom": 0.15, "top": 0.90, **(margins or {})})
     return fig
 
 
@@ -81,7 +81,7 @@ def axis_figure(model: A.DashboardModel, followed: int | None = None) -> Figure:
     slots, x, y = axis_points(model)
     ben = model.citizens.benefit[slots]
     user = A.office_users(model, slots)
-    fig = figure(**AXIS_BOX)
+    fig = figure(margins=AXIS_BOX)
     ax = fig.subplots()
     # one Line2D per benefit and office contact: Agg stamps markers fast (a scatter with
     # per-point colours costs several times more)
@@ -90,7 +90,8 @@ def axis_figure(model: A.DashboardModel, followed: int | None = None) -> Figure:
         ax.plot(x[mine & ~user], y[mine & ~user], "o", ms=3.2, mew=0, color=BENEFIT_COLOURS[k])
         ax.plot(x[mine & user], y[mine & user], "o", ms=5.5, mew=0.8, mec="black", color=BENEFIT_COLOURS[k])
     if followed is not None and model.citizens.alive[followed]:
-        fx, fy = model.citizens.arenas[:, followed].mean(), model.lost_count([followed])[0] + _jitter(np.array([followed]))[0]
+        fx = model.citizens.arenas[:, followed].mean()
+        fy = model.lost_count([followed])[0] + _jitter(np.array([followed]))[0]
         ax.plot([fx], [fy], "*", ms=22, color="gold", mec="black", mew=1.2, zorder=5)
     ax.set_xlim(*AXIS_XLIM)
     ax.set_ylim(*AXIS_YLIM)
@@ -133,7 +134,7 @@ def arenas_figure(model: A.DashboardModel) -> Figure:
     ax.bar(x, now, color=colours)
     ax.bar(x, start, fill=False, edgecolor="black", linestyle="--", linewidth=1.2)
     top = max(5.0, 1.35 * max(now.max(), start.max()))
-    for i, v in zip(x, now):
+    for i, v in zip(x, now, strict=True):
         ax.text(i, v + top * 0.01, f"{v:.1f}", ha="center", va="bottom", fontsize=SMALLEST_PT)
     ax.axvline(4, color="grey", linewidth=0.8)
     ax.text(1.5, top * 0.97, "lost this arena", ha="center", va="top", fontsize=FONT)
@@ -172,10 +173,10 @@ def _top(values) -> float:
 
 def series_figure(model: A.DashboardModel, measures: dict[str, str], title: str, ylabel: str) -> Figure:
     """Weekly values of some :data:`adapter.REPORTERS`, one line each, legend outside the lines."""
-    fig = figure(right=0.76)
+    fig = figure(margins={"right": 0.76})
     ax = fig.subplots()
     ys = [model.series(name) for name in measures]
-    for (name, colour), y in zip(measures.items(), ys):
+    for (name, colour), y in zip(measures.items(), ys, strict=True):
         ax.plot(*thin(y), color=colour, label=name, linewidth=2.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, max(1, len(ys[0]) - 1))
@@ -188,7 +189,7 @@ def series_figure(model: A.DashboardModel, measures: dict[str, str], title: str,
 def story_figure(story: A.Story | None, threshold: float) -> Figure:
     """One person's last weeks: four arena scores (loss line dashed), hand-offs as dotted lines,
     benefit and office contact in a band underneath."""
-    fig = figure(360, left=0.13, right=0.84, bottom=0.17, top=0.90, hspace=0.1)
+    fig = figure(360, {"left": 0.13, "right": 0.84, "bottom": 0.17, "top": 0.90, "hspace": 0.1})
     ax, band = fig.subplots(2, 1, height_ratios=[4, 1], sharex=True)
     if story is None or not len(story.weeks):
         ax.text(0.5, 0.5, "nobody picked yet", ha="center", va="center", transform=ax.transAxes, fontsize=FONT)
@@ -220,7 +221,7 @@ def story_figure(story: A.Story | None, threshold: float) -> Figure:
 def compare_figure(main: A.DashboardModel, other: A.DashboardModel, measure: str, names: tuple[str, str]) -> Figure:
     """One measure in two offices over the same weeks (top) and the difference, second minus
     first (bottom, shaded)."""
-    fig = figure(460, left=0.09, right=0.98, bottom=0.12, top=0.92, hspace=0.12)
+    fig = figure(460, {"left": 0.09, "right": 0.98, "bottom": 0.12, "top": 0.92, "hspace": 0.12})
     ax, diff = fig.subplots(2, 1, height_ratios=[3, 2], sharex=True)
     a, b = main.series(measure), other.series(measure)
     n = min(len(a), len(b))
@@ -252,4 +253,5 @@ def text_sizes_px(fig: Figure) -> list[float]:
     """Pixel heights (font size) of every visible non-empty text in a drawn figure (for tests)."""
     from matplotlib.text import Text
     fig.draw_without_rendering()
-    return [t.get_fontsize() * DPI / 72 for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    texts = [t for t in fig.findobj(Text) if isinstance(t, Text) and t.get_visible() and t.get_text().strip()]
+    return [float(t.get_fontsize()) * DPI / 72 for t in texts]

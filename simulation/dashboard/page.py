@@ -25,6 +25,7 @@ import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import cast
 
 import ipyvuetify as v
 import solara
@@ -180,7 +181,8 @@ def Control(name: str, draft: solara.Reactive, in_force: Settings | None):
 
 @solara.component
 def SettingsPanel(draft: solara.Reactive, in_force: Settings | None):
-    with solara.Row(gap="4px", style={"flex-wrap": "wrap", "padding": "4px 8px", "border-bottom": "1px solid #ccc"}) as row:
+    style = {"flex-wrap": "wrap", "padding": "4px 8px", "border-bottom": "1px solid #ccc"}
+    with solara.Row(gap="4px", style=style) as row:
         for name in CONTROLS:
             Control(name, draft, in_force)
     return row
@@ -277,7 +279,8 @@ def CompareTab(lesson: A.Lesson, tick: int, draft: solara.Reactive, restart):
             solara.Button("Apply and restart", on_click=restart, color="warning",
                           disabled=draft.value.compare_with == "none")
         else:
-            names = tuple(ORGANISATION_NAMES.get(m.organisation, m.organisation) for m in lesson.models)
+            names = (ORGANISATION_NAMES.get(lesson.main.organisation, lesson.main.organisation),
+                     ORGANISATION_NAMES.get(lesson.other.organisation, lesson.other.organisation))
             with solara.Row(gap="6px", style={"flex-wrap": "wrap", "margin": "6px 0"}):
                 for name in P.COMPARE_MEASURES:
                     solara.Button(name, on_click=lambda name=name: measure.set(name), outlined=measure.value != name,
@@ -312,7 +315,7 @@ class Spare:
             return A.Lesson(settings)
         with self.lock:
             ready, self.next = self.next, self.pool.submit(A.Lesson, DEFAULTS)
-        return ready.result()
+        return ready.result() if ready is not None else A.Lesson(settings)
 
 
 SPARE = Spare(os.environ.get("MARGINSIM_DASHBOARD_PREBUILD") == "1")
@@ -336,7 +339,10 @@ def play(lesson: A.Lesson, playing, pace, redraw) -> None:
         if due < 1:
             time.sleep(max(0.0, (done + 1) / rate - (t0 - start + cost)))
             continue
-        lesson.step(min(due, MAX_WEEKS_PER_FRAME))
+        for _ in range(min(due, MAX_WEEKS_PER_FRAME)):
+            if not playing.value:                          # Pause takes effect within a week
+                break
+            lesson.step(1)
         done += due
         redraw()
         time.sleep(0.02)                                   # let a click (Pause) in between redraws
@@ -345,55 +351,11 @@ def play(lesson: A.Lesson, playing, pace, redraw) -> None:
         playing.set(False)
 
 
-class Spare:
-    """One lesson with the default settings, built ahead in the background, so a browser opening
-    the page does not wait for five simulated years (``marginsim dashboard`` turns this on with
-    ``MARGINSIM_DASHBOARD_PREBUILD=1``; each one taken starts the next)."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.lock = threading.Lock()
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marginsim-spare")
-        self.next: Future | None = self.pool.submit(A.Lesson, DEFAULTS) if enabled else None
-
-    def lesson(self, settings: Settings) -> A.Lesson:
-        if not self.enabled or settings != DEFAULTS:
-            return A.Lesson(settings)
-        with self.lock:
-            ready, self.next = self.next, self.pool.submit(A.Lesson, DEFAULTS)
-        return ready.result()
-
-
-SPARE = Spare(os.environ.get("MARGINSIM_DASHBOARD_PREBUILD") == "1")
-
-
-def play(lesson: A.Lesson, playing: solara.Reactive, pace: solara.Reactive, redraw) -> None:
-    """Step ``lesson`` at the chosen pace while ``playing``, redrawing after each batch of weeks.
-    The pace holds whatever a redraw costs: a slow redraw means more weeks per redraw."""
-    start, done = time.perf_counter(), 0
-    rate = PACES[pace.value]
-    while playing.value and lesson.running:
-        if PACES[pace.value] != rate:                     # a new pace: count from now
-            start, done, rate = time.perf_counter(), 0, PACES[pace.value]
-        elapsed = time.perf_counter() - start
-        due = int(rate * elapsed) - done
-        if due < 1:
-            time.sleep(max(0.0, (done + 1) / rate - elapsed))
-            continue
-        weeks = min(due, MAX_WEEKS_PER_FRAME)
-        lesson.step(weeks)
-        done += due                                        # (a machine too slow for the pace skips ahead)
-        redraw()
-        time.sleep(0.02)                                   # let a click (Pause) in between redraws
-    if not lesson.running:
-        playing.set(False)
-
-
 @solara.component
 def Page():
     """The whole dashboard for one browser session."""
     draft = solara.use_reactive(DEFAULTS)
-    lesson = solara.use_reactive(None)
+    lesson = solara.use_reactive(cast(A.Lesson | None, None))
     tick = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     pace = solara.use_reactive(DEFAULT_PACE)
@@ -403,17 +365,24 @@ def Page():
     def redraw():
         tick.set(tick.value + 1)
 
-    def first_build():
-        if lesson.value is None:
-            lesson.set(SPARE.lesson(draft.value))
+    # what to build: the settings read at the moment of the click (never an earlier render's),
+    # numbered so a double click builds twice but shows only the last
+    wanted = solara.use_reactive((0, draft.value))
 
-    solara.use_thread(first_build, dependencies=[])
+    def build():
+        number, settings = wanted.value
+        built = SPARE.lesson(settings)
+        if wanted.value[0] == number:
+            lesson.set(built)
+
+    solara.lab.use_task(build, dependencies=[wanted.value[0]], prefer_threaded=True)
 
     def restart():
-        """Build from the settings as they are now (read at the click, never from an earlier render)."""
+        """Apply the settings as the controls show them now, and start again at week 0."""
+        settings = draft.value
         playing.set(False)
-        lesson.set(A.Lesson(draft.value))
-        redraw()
+        lesson.set(None)                       # "Building the office..." until the new one is ready
+        wanted.set((wanted.value[0] + 1, settings))
 
     def step():
         if lesson.value is not None:
@@ -434,17 +403,22 @@ def Page():
             for name in TABS:
                 solara.lab.Tab(name)
         if current is None:
-            Html(f'<div style="{P.TEXT};padding:12px">Building the office: simulating five years before week 0 '
-                 "(a few seconds)\u2026</div>")
-        elif tab.value == 0:
-            AxisTab(current, tick.value, redraw)
-        elif tab.value == 1:
-            OfficeTab(current, tick.value)
-        elif tab.value == 2:
-            PersonTab(current, tick.value, redraw)
+            Html(f'<div style="{P.TEXT};padding:12px" class="ms-building">Building the office: simulating '
+                 f"{A.WARMUP_WEEKS // 52} years before week 0 (a few seconds)\u2026</div>")
         else:
-            CompareTab(current, tick.value, draft, restart)
+            TabContent(tab.value, current, tick.value, redraw, draft, restart)
     return main
+
+
+def TabContent(tab: int, lesson: A.Lesson, tick: int, redraw, draft: solara.Reactive, restart):
+    """The open tab (only that one is drawn)."""
+    if tab == 0:
+        return AxisTab(lesson, tick, redraw)
+    if tab == 1:
+        return OfficeTab(lesson, tick)
+    if tab == 2:
+        return PersonTab(lesson, tick, redraw)
+    return CompareTab(lesson, tick, draft, restart)
 
 
 #: module-level page, as Mesa's examples have (``solara run`` uses ``Page``; in Jupyter evaluate ``page``)

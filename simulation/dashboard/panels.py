@@ -236,7 +236,7 @@ def story_html(model: A.DashboardModel, story: A.Story | None, max_events: int =
         return (f'<div style="{TEXT}">Nobody picked yet: click a dot on the axis chart, or use a button '
                 "above.</div>")
     theta = A.loss_threshold(model)
-    lost = [a for a, v in zip(ARENAS, story.arenas[-1]) if v < theta]
+    lost = [a for a, v in zip(ARENAS, story.arenas[-1], strict=True) if v < theta]
     met = sorted({int(k) for k in story.caseworkers.ravel() if k >= 0})
     handoffs = int(np.clip(np.diff(story.handoffs.astype(int)), 0, None).sum())
     since = int(story.weeks[0])
@@ -260,7 +260,8 @@ def story_html(model: A.DashboardModel, story: A.Story | None, max_events: int =
     events = story_events(model, story)
     shown = events[-max_events:]
     items = "".join(f"<li><b>week {w}</b>: {escape(t)}</li>" for w, t in shown)
-    more = f"<div style='{SMALL}'>({len(events) - len(shown)} earlier events not shown)</div>" if len(events) > len(shown) else ""
+    hidden = len(events) - len(shown)
+    more = f"<div style='{SMALL}'>({hidden} earlier events not shown)</div>" if hidden else ""
     story_text = f"<ul style='margin:4px 0 0 0'>{items}</ul>{more}" if items else (
         f"<div>Nothing has changed for this person since week {since}.</div>")
     gone = "" if story.here else " (moved away or turned 67)"
@@ -286,7 +287,7 @@ def compare_html(main: A.DashboardModel, other: A.DashboardModel) -> str:
         a, b = main.series(measure), other.series(measure)
         n = min(len(a), len(b))
         ma, mb = (float(np.nanmean(x[:n])) if np.isfinite(x[:n]).any() else float("nan") for x in (a, b))
-        rows.append(f"<tr><td style='padding-right:16px'>{escape(measure)}</td><td style='text-align:right;padding:0 12px'>"
-                    f"{ma:,.2f}</td><td style='text-align:right;padding:0 12px'>{mb:,.2f}</td>"
-                    f"<td style='text-align:right;padding:0 12px'><b>{mb - ma:+,.2f}</b></td></tr>")
+        cell = "<td style='text-align:right;padding:0 12px'>"
+        rows.append(f"<tr><td style='padding-right:16px'>{escape(measure)}</td>{cell}{ma:,.2f}</td>{cell}{mb:,.2f}</td>"
+                    f"{cell}<b>{mb - ma:+,.2f}</b></td></tr>")
     return f'<table style="border-collapse:collapse;{TEXT}">{head}{"".join(rows)}</table>'

@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from simulation.scenario import Scenario, load_scenario
 
@@ -32,7 +33,7 @@ def available_organisations() -> tuple[str, ...]:
                  if name == "generalist" or (SCENARIO_DIR / f"{name}.toml").is_file())
 
 
-@lru_cache(maxsize=None)
+@cache
 def organisation_scenario(name: str) -> Scenario:
     """The scenario of an organisation model, from ``scenarios/<name>.toml`` next to the package
     (``Scenario()``, a generalist office, if the repository's scenarios are not there)."""
@@ -88,7 +89,7 @@ class Settings:
         out["rng"] = seed_number(self.seed)
         return out
 
-    def changed(self, other: "Settings") -> list[str]:
+    def changed(self, other: Settings) -> list[str]:
         """Names of the settings that differ from ``other``."""
         return [f.name for f in dataclasses.fields(self) if getattr(self, f.name) != getattr(other, f.name)]
 
@@ -104,7 +105,7 @@ class Settings:
 DEFAULTS = Settings()
 
 #: the controls (Mesa's model_params style); ``label`` is shown with the current value
-CONTROLS = {
+CONTROLS: dict[str, dict[str, Any]] = {
     "organisation": {"type": "Select", "values": list(available_organisations()), "label": "Office organisation"},
     "caseworkers": {"type": "SliderInt", "min": 1, "max": max(48, 3 * DEFAULTS.caseworkers), "step": 1,
                     "label": "Caseworkers (total staff)"},
