@@ -18,8 +18,9 @@ browser, for ``simulation.dashboard`` (one office, and two when comparing):
 
 With ``--browser``, it also serves the dashboard as ``marginsim dashboard`` does (a ``solara run``
 process) and opens it in Debian's chromium at 1024x768 through Playwright: ``browser.first_render_s``
-(address opened to first chart shown) and ``browser.played_weeks_per_s`` (weeks shown after
-``--seconds`` of Play, divided by the time).
+(address opened to first chart shown, default district) and ``played_weeks_per_s`` (weeks
+shown after ``--seconds`` of Play, divided by the time) in the default district and in a district
+of 2,000 set through the controls (caseworkers scaled with it).
 
 Times are ``time.perf_counter``; the load average at the start is reported, because everything
 here is CPU-bound and slows on a busy machine. Examples::
@@ -51,15 +52,15 @@ from simulation.dashboard import adapter as A
 from simulation.dashboard import figures as F
 from simulation.dashboard import page as PG
 from simulation.dashboard import panels as P
-from simulation.dashboard.settings import Settings
+from simulation.dashboard.settings import CONTROLS, DEFAULTS, Settings
 
 LOAD = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
 
 
 def settings_for(citizens: int, organisation: str, compare_with: str = "none") -> Settings:
-    """The office scaled with the district (16 caseworkers per 20,000 citizens, at least 4)."""
-    return Settings(organisation=organisation, citizens=citizens, caseworkers=max(4, round(16 * citizens / 20_000)),
-                    compare_with=compare_with)
+    """The office scaled with the district (the generalist scenario's staff per citizen, at least 4)."""
+    staff = max(4, round(DEFAULTS.caseworkers * citizens / DEFAULTS.citizens))
+    return Settings(organisation=organisation, citizens=citizens, caseworkers=staff, compare_with=compare_with)
 
 
 def figures(lesson: A.Lesson) -> dict:
@@ -214,6 +215,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _play(page, seconds: float) -> float:
+    """Weeks shown per second of Play (the week counter read before Play and after Pause)."""
+    def week() -> int:
+        return int(page.locator(".ms-week").inner_text().split()[-1])
+
+    start = week()
+    page.get_by_role("button", name="\u25b6 Play").click()
+    t0 = time.perf_counter()
+    time.sleep(seconds)
+    page.get_by_role("button", name="\u275a\u275a Pause").click()
+    elapsed = time.perf_counter() - t0
+    page.get_by_role("button", name="\u25b6 Play").wait_for(timeout=60_000)
+    return round((week() - start) / elapsed, 1)
+
+
 def browser_measure(seconds: float) -> dict:
     """Serve with ``marginsim dashboard``'s command, wait until the server answers and the default
     office is built ahead (as when a teacher starts it before class), then open it in chromium."""
@@ -248,18 +264,24 @@ def browser_measure(seconds: float) -> dict:
             page.goto(url)
             page.locator("img[data-view=axis]").wait_for(timeout=120_000)
             first = time.perf_counter() - t0
-            week = lambda: int(page.locator(".ms-week").inner_text().split()[-1])   # noqa: E731
-            start = week()
-            page.get_by_role("button", name="\u25b6 Play").click()
-            t0 = time.perf_counter()
-            time.sleep(seconds)
-            page.get_by_role("button", name="\u275a\u275a Pause").click()
-            elapsed = time.perf_counter() - t0
-            time.sleep(1)
-            played = week() - start
+            played = {DEFAULTS.citizens: _play(page, seconds)}
+            # a small district through the controls, as a teacher would set it: citizens to the
+            # slider's minimum, caseworkers scaled with them
+            small = settings_for(CONTROLS["citizens"]["min"], "generalist")
+            page.get_by_role("button", name="Settings").click()
+            page.locator("[data-control=citizens]").get_by_role("slider").focus()
+            page.keyboard.press("Home")
+            page.locator("[data-control=caseworkers]").get_by_role("slider").focus()
+            for _ in range(DEFAULTS.caseworkers - small.caseworkers):
+                page.keyboard.press("ArrowLeft")
+            page.get_by_role("button", name="Apply and restart").click()
+            page.get_by_text(f"In force: generalist office, {small.caseworkers} caseworkers, "
+                             f"{small.citizens:,} citizens").wait_for(timeout=120_000)
+            page.locator("img[data-view=axis]").wait_for(timeout=120_000)
+            played[small.citizens] = _play(page, seconds)
             b.close()
-        return {"server_start_s": round(server_start_s, 2), "first_render_s": round(first, 2),
-                "played_weeks_per_s": round(played / elapsed, 1), "citizens": 20_000}
+        return {"server_start_s": round(server_start_s, 2), "first_render_s_default_district": round(first, 2),
+                "played_weeks_per_s": {f"{n}_citizens": v for n, v in played.items()}}
     finally:
         server.terminate()
         try:
