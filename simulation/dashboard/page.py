@@ -127,14 +127,14 @@ def ViewButtons(views, current: solara.Reactive):
 
 @solara.component
 def ControlBar(lesson, draft: solara.Reactive, playing: solara.Reactive, pace: solara.Reactive,
-               settings_open: solara.Reactive, restart, step, tick: int = 0):
+               settings_open: solara.Reactive, restart, step, toggle, tick: int = 0):
     """(``tick`` changes after every step, so the week shown does too.)"""
     pending = draft.value.changed(lesson.settings) if lesson is not None else []
     with solara.Div(classes=["ms-bar"]) as bar:
         with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Text(f"Week {lesson.week}" if lesson is not None else "Week \u2013", classes=["ms-week"])
             solara.Button("\u275a\u275a Pause" if playing.value else "\u25b6 Play",
-                          on_click=lambda: playing.set(not playing.value), color="primary",
+                          on_click=toggle, color="primary",
                           disabled=lesson is None or not lesson.running)
             solara.Button("Step", on_click=step, outlined=True, disabled=lesson is None or playing.value)
             solara.Button("Apply and restart" if pending else "Reset", on_click=restart,
@@ -351,6 +351,17 @@ def play(lesson: A.Lesson, playing, pace, redraw) -> None:
         playing.set(False)
 
 
+def play_or_pause(playing, lesson: A.Lesson | None, redraw) -> None:
+    """Play, or Pause and show the last week simulated (the play loop stops within a week)."""
+    if not playing.value:
+        playing.set(True)
+        return
+    playing.set(False)
+    if lesson is not None:
+        with lesson.lock:                       # the week being simulated is finished
+            redraw()
+
+
 @solara.component
 def Page():
     """The whole dashboard for one browser session."""
@@ -384,6 +395,9 @@ def Page():
         lesson.set(None)                       # "Building the office..." until the new one is ready
         wanted.set((wanted.value[0] + 1, settings))
 
+    def toggle():
+        play_or_pause(playing, lesson.value, redraw)
+
     def step():
         if lesson.value is not None:
             lesson.value.step(1)
@@ -396,7 +410,7 @@ def Page():
     with solara.Column(gap="0px", style={"max-width": "1000px", "padding": "0 8px"}) as main:
         solara.Title(TITLE)
         solara.Style(CSS)
-        ControlBar(current, draft, playing, pace, settings_open, restart, step, tick.value)
+        ControlBar(current, draft, playing, pace, settings_open, restart, step, toggle, tick.value)
         if settings_open.value:
             SettingsPanel(draft, current.settings if current is not None else None)
         with solara.lab.Tabs(value=tab, align="left"):
