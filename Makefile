@@ -10,16 +10,17 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3 $$(ls -d $${PYENV_ROOT:
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; \
 	done)
 
-.PHONY: help venv demo dashboard test test-fast lint bench docs clean
+.PHONY: help venv demo dashboard notebooks test test-fast lint bench docs clean
 
 help:
-	@echo "make demo    - build .venv and compare the three office organisations (a few minutes)"
+	@echo "make demo    - build .venv and compare the three office organisations into a new results/demo-<time>/ (a few minutes)"
 	@echo "make test    - build .venv and run the whole test suite, notebooks included"
 	@echo "make test-fast - the tests without the browser and the notebooks"
 	@echo "make lint    - ruff (style, imports, bugbear, complexity) and mypy (types); see CONTRIBUTING.md"
 	@echo "make dashboard - serve the classroom dashboard (docs/dashboard.md)"
+	@echo "make notebooks - run the notebooks headless and write HTML copies to notebooks/html/"
 	@echo "make bench   - throughput and scaling benchmarks (minutes)"
-	@echo "make docs    - regenerate scenarios/base.toml and docs/scenario-reference.md"
+	@echo "make docs    - regenerate scenarios/base.toml, docs/scenario-reference.md and the table in docs/indicators.md"
 	@echo "make clean   - remove .venv and caches"
 
 venv: $(STAMP)
@@ -32,10 +33,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
+# a new folder each time: earlier demos are never deleted or overwritten
 demo: $(STAMP)
-	rm -rf results/demo
-	$(BIN)/marginsim compare scenarios/generalist.toml scenarios/specialist.toml scenarios/target_group_teams.toml --out results/demo
-	@echo "open results/demo/report.html (or read results/demo/report.md)"
+	@out=results/demo-$$(date +%Y%m%d-%H%M%S); \
+	$(BIN)/marginsim compare scenarios/generalist.toml scenarios/specialist.toml scenarios/target_group_teams.toml --out $$out \
+	&& echo "open $$out/report.html (one self-contained file; or read $$out/report.md)"
+
+# run the notebooks headless (nbconvert) and write HTML copies to notebooks/html/ (git-ignored)
+notebooks: $(STAMP)
+	@mkdir -p notebooks/html
+	MPLBACKEND=Agg $(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=900 \
+	    --output-dir notebooks/html notebooks/*.ipynb
+	@echo "HTML copies in notebooks/html/"
 
 dashboard: $(STAMP)
 	$(BIN)/marginsim dashboard
@@ -56,6 +65,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/scaling.py
 
 docs: $(STAMP)
+	$(BIN)/python -c "import simulation.indicators as i; i.update_docs('docs/indicators.md')"
 	$(BIN)/python -c "import simulation.scenario as s, pathlib; pathlib.Path('docs/scenario-reference.md').write_text(s.reference_markdown()); pathlib.Path('scenarios/base.toml').write_text(s.template_toml())"
 
 clean:

@@ -11,27 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-#: indicators compared by default: key -> (label, format, which direction is better)
-HEADLINE = {
-    "mean_position": ("mean position on the inclusion-exclusion axis", "{:.3f}", "higher"),
-    "share_2plus_lost": ("share of citizens with 2+ arenas lost", "{:.2%}", "lower"),
-    "share_3plus_lost": ("share of citizens with 3+ arenas lost", "{:.2%}", "lower"),
-    "sa_recipient_share": ("social-assistance recipients, share of adults", "{:.2%}", "lower"),
-    "sa_months_per_recipient": ("months on social assistance per recipient-year", "{:.2f}", "lower"),
-    "sa_share_6plus_months": ("recipients with 6+ months in a year", "{:.1%}", "lower"),
-    "user_exits_to_work_per_year": ("office users leaving for work, per year", "{:.0f}", "higher"),
-    "unemployment_exit_6_months": ("unemployment spells ended within 6 months", "{:.1%}", "higher"),
-    "to_disability_per_1000_per_year": ("new disability benefits per 1,000 a year", "{:.2f}", "lower"),
-    "first_follow_up_wait_weeks": ("weeks from intake to first follow-up", "{:.1f}", "lower"),
-    "decision_wait_weeks": ("weeks from application to decision", "{:.2f}", "lower"),
-    "handoffs_per_user": ("hand-offs per user", "{:.2f}", "lower"),
-    "contact_points_per_user": ("contact points (caseworkers met) per user", "{:.2f}", "lower"),
-    "lost_in_handoff_per_year": ("users lost at transfers per year", "{:.1f}", "lower"),
-    "time_share_follow_up": ("caseworker time on follow-up", "{:.1%}", "higher"),
-    "time_share_decisions": ("caseworker time on decisions", "{:.1%}", None),
-    "creaming_index": ("creaming index (+: hours to the most included)", "{:+.2f}", "lower"),
-    "cost_nok_per_exit_to_work": ("cost per user leaving for work (NOK)", "{:,.0f}", "lower"),
-}
+from . import indicators
 
 
 def interval(values, level: float = 0.95) -> tuple[float, float, float]:
@@ -49,33 +29,55 @@ def interval(values, level: float = 0.95) -> tuple[float, float, float]:
 
 def summarise_replications(reps: pd.DataFrame, metrics: list[str] | None = None,
                            baseline: str | None = None) -> pd.DataFrame:
-    """One row per scenario and metric: mean with 95 % interval, and the paired difference
-    against ``baseline`` (default: the first scenario) with its interval.
+    """One row per scenario and metric: mean with 95 % interval, the paired difference against
+    ``baseline`` (default: the first scenario) with its interval, the smallest difference that
+    matters for that metric (``threshold``, from the indicator catalogue and the baseline's mean)
+    and the ``verdict`` the interval and threshold allow (:func:`verdict`).
 
-    ``reps`` has columns ``scenario``, ``replication`` and one column per metric.
+    ``reps`` has columns ``scenario``, ``replication`` and one column per metric; by default every
+    catalogued indicator in it is summarised.
     """
-    metrics = metrics or [m for m in HEADLINE if m in reps.columns]
+    metrics = metrics or [m for m in reps.columns if indicators.known(m)]
     names = list(dict.fromkeys(reps["scenario"]))
     baseline = baseline or names[0]
     base = reps[reps["scenario"] == baseline].set_index("replication")
     rows = []
+    base_means = {m: interval(base[m])[0] for m in metrics}
     for name in names:
         mine = reps[reps["scenario"] == name].set_index("replication")
         paired = mine.index.intersection(base.index)
         for metric in metrics:
             mean, lo, hi = interval(mine[metric])
             d, dlo, dhi = interval(mine.loc[paired, metric] - base.loc[paired, metric])
-            rows.append({"scenario": name, "metric": metric, "n": int(mine[metric].notna().sum()),
-                         "mean": mean, "ci_low": lo, "ci_high": hi, "baseline": baseline,
-                         "diff": d, "diff_low": dlo, "diff_high": dhi})
+            row = {"scenario": name, "metric": metric, "n": int(mine[metric].notna().sum()),
+                   "mean": mean, "ci_low": lo, "ci_high": hi, "baseline": baseline,
+                   "diff": d, "diff_low": dlo, "diff_high": dhi,
+                   "threshold": indicators.get(metric).threshold(base_means[metric], mean)}
+            row["verdict"] = verdict(row) if name != baseline else "baseline"
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
 def verdict(row) -> str:
-    """'higher', 'lower' or 'no clear difference' for a paired difference row."""
+    """What a paired difference row allows us to say:
+
+    * ``no clear difference``: its interval includes zero (or there is no interval);
+    * ``no practical difference``: the interval excludes zero but the difference is smaller than
+      the smallest difference that matters (``threshold``; the indicator catalogue says why);
+    * ``higher`` or ``lower``: both.
+    """
     if np.isnan(row["diff_low"]) or row["diff_low"] <= 0 <= row["diff_high"]:
         return "no clear difference"
+    threshold = row.get("threshold", np.nan)
+    if not np.isnan(threshold) and abs(row["diff"]) < threshold:
+        return "no practical difference"
     return "higher" if row["diff"] > 0 else "lower"
+
+
+def size_against_threshold(row) -> float:
+    """How many times the smallest difference that matters the difference is (NaN without a threshold)."""
+    threshold = row.get("threshold", np.nan)
+    return abs(row["diff"]) / threshold if threshold and not np.isnan(threshold) else np.nan
 
 
 def band(timeseries: pd.DataFrame, column: str, level: float = 0.95) -> pd.DataFrame:

@@ -7,8 +7,11 @@ interrupted comparison keeps what had finished and ``resume=True`` completes the
 
 Folder layout::
 
-    manifest.json            plan, seeds, versions, status (running / interrupted / complete)
+    manifest.json            plan, seeds, versions, pid and host, status (running / finishing /
+                             interrupted / incomplete / complete); written by simulation/batch.py
+    signature.json, .lock    the plan (for resuming a damaged manifest); held while writing
     runs/<scenario>/rep-<k>.timeseries.parquet, rep-<k>.summary.parquet
+    failures/<scenario>-rep-<k>.json   a replication that raised (seed, error)
     replications.parquet     one row per scenario and replication (all summary indicators)
     summary.csv              one row per scenario and metric: mean, 95 % interval, paired difference
     figures/*.png, report.md, report.html
@@ -16,7 +19,6 @@ Folder layout::
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +26,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import analysis
-from .results import ResultsError, environment, file_sha256, now_iso, open_batch_folder, write_json
-from .runner import RunResult, Task, execute, seeds
+from .batch import Batch, describe_status, run_batch
+from .results import ResultsError, file_sha256, read_json
+from .runner import RunResult, Task, seeds
 from .scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_REPLICATIONS = 20
@@ -67,6 +70,11 @@ def plan_comparison(files, replications: int = DEFAULT_REPLICATIONS, weeks: int 
     dup = {n for n in names if names.count(n) > 1}
     if dup:
         raise ScenarioError(None, "name", f"two scenarios are both named {sorted(dup)[0]!r}; names must differ")
+    folded = [n.casefold() for n in names]
+    same = [n for n in names if folded.count(n.casefold()) > 1]
+    if same:
+        raise ScenarioError(None, "name", f"scenarios {same[0]!r} and {same[1]!r} differ only in case; names become "
+                                          "folder names, so they must differ in more than case")
     horizons = {(s.run.weeks, s.run.warmup_weeks) for s in scenarios}
     if len(horizons) > 1:
         desc = ", ".join(f"{s.name}: {s.run.weeks}+{s.run.warmup_weeks}" for s in scenarios)
@@ -76,7 +84,7 @@ def plan_comparison(files, replications: int = DEFAULT_REPLICATIONS, weeks: int 
 
 
 def _rep_paths(folder: Path, name: str, k: int) -> tuple[Path, Path]:
-    d = folder / "runs" / name
+    d = folder / "runs" / name     # names are checked to be usable folder names (scenario.py)
     return d / f"rep-{k:03d}.timeseries.parquet", d / f"rep-{k:03d}.summary.parquet"
 
 
@@ -92,51 +100,65 @@ def finished(folder: Path, plan: ComparisonPlan) -> set[tuple[str, int]]:
     return {(n, k) for n in plan.names for k in range(plan.replications) if _rep_paths(folder, n, k)[1].is_file()}
 
 
-def run_comparison(plan: ComparisonPlan, folder: Path, *, jobs: int = 1, resume: bool = False,
-                   progress=None, argv=None) -> Path:
-    """Run every replication not yet on disk, then write tables, figures and the report."""
-    folder = Path(folder)
-    manifest_path = folder / "manifest.json"
-    open_batch_folder(folder, resume=resume, kind="comparison", key="plan", signature=plan.signature())
-    manifest = {
-        "kind": "comparison", "status": "running", "started": now_iso(), "command": argv,
-        "scenario_names": plan.names, "baseline": plan.names[0],
-        "scenario_files": {str(p): file_sha256(p) for p in plan.files},
-        "replications": plan.replications, "root_seed": plan.root_seed,
-        "seed_method": "numpy.random.SeedSequence(root_seed).generate_state(replications); "
-                       "replication k of every scenario uses seeds[k] (common random numbers)",
-        "weeks": plan.scenarios[0].run.weeks, "warmup_weeks": plan.scenarios[0].run.warmup_weeks,
-        "jobs": jobs, "environment": environment(), "plan": plan.signature(),
-    }
-    write_json(manifest_path, manifest)
-    done = finished(folder, plan)
-    tasks = [Task((s.name, k), s, plan.seeds[k]) for s in plan.scenarios for k in range(plan.replications)
-             if (s.name, k) not in done]
+class ComparisonBatch(Batch):
+    """A comparison as a batch: every scenario times every replication seed."""
 
-    def store(key, result: RunResult) -> None:
+    kind, signature_key = "comparison", "plan"
+
+    def __init__(self, plan: ComparisonPlan):
+        self.plan = plan
+
+    def signature(self) -> dict:
+        return self.plan.signature()
+
+    def manifest(self) -> dict:
+        plan = self.plan
+        return {
+            "scenario_names": plan.names, "baseline": plan.names[0],
+            "scenario_files": {str(p): file_sha256(p) for p in plan.files},
+            "replications": plan.replications, "root_seed": plan.root_seed,
+            "seed_method": "numpy.random.SeedSequence(root_seed).generate_state(replications); "
+                           "replication k of every scenario uses seeds[k] (common random numbers)",
+            "weeks": plan.scenarios[0].run.weeks, "warmup_weeks": plan.scenarios[0].run.warmup_weeks}
+
+    def tasks(self) -> list[Task]:
+        plan = self.plan
+        return [Task((s.name, k), s, plan.seeds[k]) for s in plan.scenarios for k in range(plan.replications)]
+
+    def finished(self, folder: Path) -> set:
+        return finished(folder, self.plan)
+
+    def store(self, folder: Path, key, result: RunResult) -> None:
         name, k = key
         ts_path, sum_path = _rep_paths(folder, name, k)
         _atomic_parquet(result.timeseries, ts_path)
         row = {"scenario": name, "replication": k, "seed": result.seed, **result.summary, **{
             f"timing_{t}": v for t, v in result.timings.items()}}
-        _atomic_parquet(pd.DataFrame([row]), sum_path)
-        if progress:
-            progress(1)
+        _atomic_parquet(pd.DataFrame([row]), sum_path)    # last: marks the replication finished
 
-    try:
-        if progress and done:
-            progress(len(done))
-        execute(tasks, jobs=jobs, on_result=store)
-    except BaseException:
-        manifest.update(status="interrupted", finished_replications=len(finished(folder, plan)),
-                        stopped=now_iso())
-        write_json(manifest_path, manifest)
-        raise
-    _write_outputs(plan, folder)
-    manifest.update(status="complete", finished=now_iso(),
-                    files=["replications.parquet", "summary.csv", "report.md", "report.html", "figures/"])
-    write_json(manifest_path, manifest)
-    return folder
+    def failure_name(self, key) -> str:
+        return f"{key[0]}-rep-{key[1]:03d}"
+
+    def failure_record(self, key) -> dict:
+        return {"scenario": key[0], "replication": key[1], "seed": self.plan.seeds[key[1]]}
+
+    def finish(self, folder: Path, failed: int) -> tuple[str, dict]:
+        if failed:       # intervals and paired differences need every replication
+            return "incomplete", {"failures": f"{failed} replications failed; see failures/, "
+                                              "rerun with --resume to retry them"}
+        _write_outputs(self.plan, folder)
+        return "complete", {"files": ["replications.parquet", "summary.csv", "report.md", "report.html", "figures/"]}
+
+
+def run_comparison(plan: ComparisonPlan, folder: Path, *, jobs: int = 1, resume: bool = False,
+                   progress=None, argv=None) -> Path:
+    """Run every replication not yet on disk, then write tables, figures and the report.
+
+    A replication that raises is recorded in ``failures/``, the others go on, and the
+    manifest ends ``incomplete`` (no report) until a resume succeeds in running it.
+    """
+    run_batch(ComparisonBatch(plan), folder, jobs=jobs, resume=resume, progress=progress, argv=argv)
+    return Path(folder)
 
 
 def _write_outputs(plan: ComparisonPlan, folder: Path) -> None:
@@ -183,11 +205,13 @@ def load_comparison(folder: str | Path, require_complete: bool = True) -> Compar
     path = folder / "manifest.json"
     if not path.is_file():
         raise ResultsError(f"{folder}: not a marginsim comparison folder (no manifest.json)")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest = read_json(path)
+    if manifest is None:
+        raise ResultsError(f"{folder}: manifest.json is damaged; complete the comparison with --resume")
     if manifest.get("kind") != "comparison":
         raise ResultsError(f"{folder}: holds a {manifest.get('kind')!r}, not a comparison")
     if require_complete and manifest.get("status") != "complete":
-        raise ResultsError(f"{folder}: comparison is {manifest.get('status')}; complete it with --resume")
+        raise ResultsError(f"{folder}: comparison is {describe_status(manifest)}; complete it with --resume")
     parts = [pd.read_parquet(p) for name in manifest["scenario_names"]
              for p in sorted((folder / "runs" / name).glob("rep-*.summary.parquet"))]
     reps = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

@@ -21,6 +21,7 @@ import pandas as pd
 from . import metrics, network, population
 from .caseworkers import Caseworker
 from .office import Office
+from .panel import PanelRecorder, PanelSpec
 from .population import Citizens
 from .vocabulary import TASKS, Task
 from .scenario import Scenario, apply_settings
@@ -32,11 +33,14 @@ class WelfareModel(mesa.Model):
     Args:
         scenario: the parameters; defaults to ``Scenario()`` (a generalist office).
         rng: integer seed; the one source of randomness (``model.rng``).
+        panel: record a person-week panel of a sample of citizens (``simulation.panel``);
+            ``model.panel.frame()`` returns it after the run.
         **settings: plain keyword shortcuts (``citizens=2000, priority_rule="creaming"``...;
             see :data:`simulation.scenario.SETTINGS`) applied on top of the scenario.
     """
 
-    def __init__(self, scenario: Scenario | None = None, *, rng: int | None = None, **settings):
+    def __init__(self, scenario: Scenario | None = None, *, rng: int | None = None,
+                 panel: PanelSpec | None = None, **settings):
         if rng is not None:
             rng = int(rng)   # mesa seeds random.Random with it: numpy integers are refused
         super().__init__(rng=rng)
@@ -53,6 +57,7 @@ class WelfareModel(mesa.Model):
         self.week = -s.run.warmup_weeks          # recorded weeks are 0 .. run.weeks-1 (spin-up before)
         self.recorder = metrics.Recorder(s.run.weeks)
         self.citizens_at_start: int | None = None
+        self.panel = None if panel is None else PanelRecorder(panel, rng, s.run.weeks)
         self.running = True
 
     # ------------------------------------------------------------------------------------
@@ -66,6 +71,8 @@ class WelfareModel(mesa.Model):
         office_week = self.office.step(self.citizens, self.rng, self.week, events)
         if self.week >= 0:
             self.recorder.record(self, self.week, events, office_week)
+            if self.panel is not None:
+                self.panel.record(self, self.week)
         self.week += 1
         self.running = self.week < self.params.run.weeks
 

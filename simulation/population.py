@@ -432,6 +432,7 @@ def _illness(c: Citizens, s: Scenario, rng, u: np.ndarray, events: WeekEvents) -
     at_work = alive & c.employed & (c.benefit != Benefit.SICK_PAY)
     short = at_work & (u > 1.0 - h.short_sick_leave)          # the top band of the first uniform
     idx = np.flatnonzero(short)
+    _keep_assistance_as_top_up(c, idx)
     c.benefit[idx] = Benefit.SICK_PAY
     c.short_sick[idx] = True
     c.benefit_weeks[idx] = 0
@@ -445,6 +446,7 @@ def _illness(c: Citizens, s: Scenario, rng, u: np.ndarray, events: WeekEvents) -
     c.health[ill] = True
     working = c.employed[ill]
     sick = ill[working]
+    _keep_assistance_as_top_up(c, sick)
     c.benefit[sick] = Benefit.SICK_PAY
     c.short_sick[sick] = False
     c.benefit_weeks[sick] = 0
@@ -452,11 +454,17 @@ def _illness(c: Citizens, s: Scenario, rng, u: np.ndarray, events: WeekEvents) -
     _start_aap(c, ill[~working], events)
 
 
+def _keep_assistance_as_top_up(c: Citizens, idx: np.ndarray) -> None:
+    """Social assistance as main income that gives way to a state benefit (sick pay, AAP) runs on
+    as a top-up until the office's next decision: only a decision stops it (003:1002-1008)."""
+    c.sa_top_up[idx] |= c.benefit[idx] == Benefit.SOCIAL_ASSISTANCE
+
+
 def _start_aap(c: Citizens, idx: np.ndarray, events: WeekEvents) -> None:
     """Work assessment allowance (AAP): income while work ability is assessed and improved. A
     social-assistance recipient who moves to AAP keeps social assistance as a top-up until the
     next decision."""
-    c.sa_top_up[idx] |= c.benefit[idx] == Benefit.SOCIAL_ASSISTANCE
+    _keep_assistance_as_top_up(c, idx)
     c.benefit[idx] = Benefit.WORK_ASSESSMENT_ALLOWANCE
     c.benefit_weeks[idx] = 0
     c.work_ability_assessed[idx] = False

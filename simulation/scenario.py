@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -411,14 +412,14 @@ class Caseworkers:
         source="SSB sykefravær (about 6 % in public administration); hazard: assumption (spells of about four weeks)",
         lo=0.0, hi=1.0)
     sick_leave_weeks: float = param(4.0, "Mean length of a caseworker's sick-leave spell.", unit="weeks",
-                                    source="assumption: a month", lo=1.0, hi=52.0)
+                                    source="assumption: a spell of about a month, as most sick-leave spells are short", lo=1.0, hi=52.0)
     strain_sick_leave_factor: float = param(
         4.0, "Sick-leave hazard rises by this factor per unit of strain (strain 0.5 triples it).",
         unit="factor", source="002:8304-8306 (17-18 % sick leave in strained units); size calibrated to it "
         "(docs/calibration.md)", lo=0.0, hi=100.0)
     strain_weeks: float = param(
         13.0, "Weeks over which strain builds up and wears off (moving average of overload).", unit="weeks",
-        source="assumption: a quarter", lo=1.0, hi=520.0)
+        source="assumption: overload wears on people over about a quarter", lo=1.0, hi=520.0)
     turnover_per_year: float = param(
         0.08, "Yearly probability that an unstrained caseworker leaves the office.", unit="per year",
         source="assumption: a public-sector turnover of about 8 % a year", lo=0.0, hi=1.0)
@@ -697,16 +698,22 @@ class Scenario:
         return from_dict(data, source=None)
 
     def scaled(self, citizens: int) -> "Scenario":
-        """The same office for another population: every unit's staff scales in proportion."""
-        factor = citizens / self.population.citizens
+        """The same office for another population, with the same staff per adult: total staff =
+        round(staff per adult x ``citizens``), shared over the units in proportion to their staff by
+        largest remainder (:func:`share_out`); a reorganisation's units likewise. Every unit keeps at
+        least one caseworker (a unit without staff would strand its users), so an office of k units
+        never has fewer than k and a very small district gets more staff per adult than asked for;
+        ``marginsim compare`` prints staff per 1,000 adults and warns when scenarios differ."""
+        moved = self.replace(**{"population.citizens": citizens})      # validates citizens
+        ratio = moved.population.citizens / self.population.citizens
 
         def scale(units):
-            return tuple(dataclasses.replace(u, staff=max(1, round(u.staff * factor))) for u in units)
+            shares = share_out(round(sum(u.staff for u in units) * ratio), [u.staff for u in units])
+            return tuple(dataclasses.replace(u, staff=n) for u, n in zip(units, shares, strict=True))
 
         return dataclasses.replace(
-            self,
-            population=dataclasses.replace(self.population, citizens=citizens),
-            office=dataclasses.replace(self.office, units=scale(self.office.units)),
+            moved,
+            office=dataclasses.replace(moved.office, units=scale(self.office.units)),
             reorganisation=tuple(dataclasses.replace(r, units=scale(r.units)) for r in self.reorganisation),
         )
 
@@ -750,12 +757,17 @@ def share_out(total: int, weights: list[int]) -> list[int]:
 
 def apply_settings(scenario: Scenario, **settings: Any) -> Scenario:
     """Apply plain keyword settings: the :data:`SETTINGS` shortcuts, plus ``caseworkers`` (total
-    staff, shared among units in proportion) and ``caseload_cap`` (for every unit)."""
+    staff, shared among units in proportion) and ``caseload_cap`` (for every unit). ``citizens``
+    without ``caseworkers`` keeps staff per adult (:meth:`Scenario.scaled`); with it, the given
+    staff wins."""
     if not settings:
         return scenario
     settings = dict(settings)
     staff = settings.pop("caseworkers", None)
     cap = settings.pop("caseload_cap", None)
+    citizens = settings.pop("citizens", None) if staff is None else None
+    if citizens is not None:
+        scenario = scenario.scaled(citizens)
     dotted = {}
     for name, value in settings.items():
         if name not in SETTINGS:
@@ -766,9 +778,12 @@ def apply_settings(scenario: Scenario, **settings: Any) -> Scenario:
         _set_dotted(data, key, value, source="settings", must_exist=True)
     units = data["office"]["units"]
     if staff is not None:
-        for u, n in zip(units, share_out(int(staff), [u["staff"] for u in units])):
+        staff = _check_value(int, {"lo": 1, "hi": 1_000_000}, staff, "settings", "caseworkers")
+        for u, n in zip(units, share_out(staff, [u["staff"] for u in units])):
             u["staff"] = n
     if cap is not None:
+        cap_field = next(f for f in dataclasses.fields(Unit) if f.name == "caseload_cap")
+        cap = _check_value(int, cap_field.metadata, cap, "settings", "caseload_cap")
         for u in units:
             u["caseload_cap"] = cap
     return from_dict(data, source="settings")
@@ -787,45 +802,117 @@ def _plain(obj):
 # --------------------------------------------------------------------------------------------
 
 
+MAX_FILE_BYTES = 1_000_000   # a scenario file is a few kB; anything larger is not one
+MAX_EXTENDS_DEPTH = 32       # deeper chains are a mistake (or a loop through copies)
+MAX_NAME_CHARS = 64          # names become folder and file names
+
+
 def load_scenario(path: str | Path, overrides: dict[str, Any] | list[str] | None = None) -> Scenario:
     """Read a scenario file (following ``extends``), apply overrides and validate.
 
     ``overrides`` is a dict of dotted keys (``{"office.priority_rule": "creaming"}``) or a list
     of ``key.path=value`` strings as given to ``--set`` (values parsed as TOML, bare words as
-    strings). Raises :class:`ScenarioError` naming the file and key on any problem.
+    strings). Raises :class:`ScenarioError` naming the file and key on any problem; a problem
+    in a file it extends names that file.
     """
     path = Path(path)
-    data = _read_with_extends(path, seen=())
+    layers = _read_chain(path)
+    data: dict[str, Any] = {}
+    for _, layer in layers:
+        data = _merge(data, layer)
     source = str(path)
     overrides = _parse_overrides(overrides)
+    # a new population keeps the file's staff per adult, unless the units' staff are set too
+    citizens = None if any(k.startswith("office.units") for k in overrides) else overrides.pop("population.citizens", None)
     for key, value in overrides.items():
         _set_dotted(data, key, value, source=f"{source} (--set)", must_exist=True)
     try:
-        return from_dict(data, source=source)
+        scenario = from_dict(data, source=source)
+        return scenario if citizens is None else scenario.scaled(citizens)
     except ScenarioError as exc:
-        if exc.key in overrides:      # a bad value that came from the command line: say so
-            raise ScenarioError(f"{source} (--set)", exc.key, exc.message) from None
+        if exc.key in overrides or citizens is not None and exc.key == "population.citizens":
+            raise ScenarioError(f"{source} (--set)", exc.key, exc.message) from None   # from the command line: say so
+        origin = _origin(exc.key, layers)
+        if origin is not None and origin != path:
+            raise ScenarioError(str(origin), exc.key, exc.message) from None
         raise
 
 
-def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+def _read_chain(path: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """The file and the files it extends, as (file, table) from the root parent down to ``path``."""
+    layers: list[tuple[Path, dict[str, Any]]] = []
+    seen: list[Path] = []
+    current, child = path, None
+    while True:
+        if len(seen) >= MAX_EXTENDS_DEPTH:
+            raise ScenarioError(str(path), "extends", f"chain of more than {MAX_EXTENDS_DEPTH} files; "
+                                                      "shorten it (a scenario usually extends one base)")
+        if current.resolve() in seen:
+            raise ScenarioError(str(current), "extends", "circular extends chain")
+        data = read_toml(current, what="scenario file", parent_of=child)
+        seen.append(current.resolve())
+        parent = data.pop("extends", None)
+        layers.insert(0, (current, data))
+        if parent is None:
+            return layers
+        if not isinstance(parent, str) or not parent.strip():
+            raise ScenarioError(str(current), "extends", "must be a file path string")
+        if Path(parent).suffix.lower() != ".toml":
+            raise ScenarioError(str(current), "extends", "must name a .toml scenario file")
+        current, child = current.parent / parent, current
+
+
+def read_toml(path: Path, *, what: str, parent_of: Path | None = None) -> dict[str, Any]:
+    """Read a TOML file into a dict; every problem is one ScenarioError naming the file.
+
+    ``parent_of`` is the scenario that extends this file: then a file that is not a scenario
+    (another program's settings, say) is refused without echoing any of its keys or values.
+    """
+    source = str(path)
+    if path.is_dir():
+        raise ScenarioError(source, None, f"is a folder, not a {what}")
     if not path.is_file():
-        raise ScenarioError(str(path), None, "scenario file not found")
-    if path.resolve() in seen:
-        raise ScenarioError(str(path), "extends", "circular extends chain")
+        where = f" (extended by {parent_of})" if parent_of is not None else ""
+        raise ScenarioError(source, None, f"{what} not found{where}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(str(path), None, f"not valid TOML ({exc})") from None
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(source, None, f"cannot read the {what} ({exc.strerror or exc})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(source, None, f"is larger than {MAX_FILE_BYTES:,} bytes; not a {what}")
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")    # a byte-order mark is harmless
     except UnicodeDecodeError:
-        raise ScenarioError(str(path), None, "not a UTF-8 text file") from None
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str):
-        raise ScenarioError(str(path), "extends", "must be a file path string")
-    base = _read_with_extends(path.parent / parent, seen + (path.resolve(),))
-    return _merge(base, data)
+        raise ScenarioError(source, None, "not a UTF-8 text file") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        if parent_of is not None:
+            raise ScenarioError(source, None, f"extended by {parent_of}, but not valid TOML") from None
+        raise ScenarioError(source, None, f"not valid TOML ({exc})") from None
+    if parent_of is not None and not set(data) <= set(_field_names(Scenario)) | {"extends"}:
+        raise ScenarioError(source, None, f"extended by {parent_of}, but not a marginsim scenario "
+                                          "(it has top-level keys that are not scenario sections)")
+    return data
+
+
+def _origin(key: str | None, layers: list[tuple[Path, dict[str, Any]]]) -> Path | None:
+    """The last file in an extends chain that wrote ``key`` (or the table holding it)."""
+    if not key:
+        return None
+    parts = [p for p in key.replace("[", ".[").split(".") if p and not p.startswith("[")]
+    for file, data in reversed(layers):
+        node: Any = data
+        for part in parts:
+            if not isinstance(node, dict):
+                return file      # this file set a whole value (an array of units) that holds the key
+            if part not in node:
+                break
+            node = node[part]
+        else:
+            return file
+    return None
 
 
 def _merge(base: dict, top: dict) -> dict:
@@ -874,6 +961,9 @@ def _set_dotted(data: dict, key: str, value: Any, *, source, must_exist: bool) -
         if not dataclasses.is_dataclass(sub):
             raise ScenarioError(source, key, f"'{'.'.join(parts[:depth + 1])}' is a value, not a table")
         node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ScenarioError(source, key, f"'{'.'.join(parts[:depth + 1])}' is a table, but is set to "
+                                             f"{_tname(node)} (by another --set or the file)")
         cls = sub
 
 
@@ -936,35 +1026,61 @@ def _tname(value) -> str:
             list: "an array", dict: "a table"}.get(type(value), type(value).__name__)
 
 
+def _shown(value, limit: int = 40) -> str:
+    """A value as quoted in an error: repr, cut short (an error is one line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def usable_name(name: str) -> bool:
+    """A scenario or unit name that can become part of a folder or file name."""
+    return (0 < len(name) <= MAX_NAME_CHARS and name.strip() == name and name not in (".", "..")
+            and not any(c in name for c in "/\\") and all(c.isprintable() for c in name))
+
+
+def _check_number(kind, value, source, key) -> int | float:
+    """A whole number (a float like 3.0 accepted) or a finite number; booleans and NaN refused."""
+    if kind is int:
+        if not isinstance(value, bool) and isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise ScenarioError(source, key, f"must be a whole number, got {_tname(value)} {_shown(value)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ScenarioError(source, key, f"must be a number, got {_tname(value)} {_shown(value)}")
+    if not math.isfinite(value):
+        raise ScenarioError(source, key, f"must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _check_text(value, source, key) -> None:
+    if not isinstance(value, str):
+        raise ScenarioError(source, key, f"must be a string, got {_tname(value)} {_shown(value)}")
+    if key.endswith("name") and not usable_name(value):     # names become folder and file names
+        raise ScenarioError(source, key, f"{_shown(value)} is not a usable name: 1 to {MAX_NAME_CHARS} "
+                                         "characters, no control characters, no / or \\, not . or ..")
+
+
 def _check_value(kind, meta, value, source, key):
     choices, lo, hi = meta.get("choices"), meta.get("lo"), meta.get("hi")
-    if kind is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            else:
-                raise ScenarioError(source, key, f"must be a whole number, got {_tname(value)} {value!r}")
-    elif kind is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ScenarioError(source, key, f"must be a number, got {_tname(value)} {value!r}")
-        value = float(value)
+    if kind in (int, float):
+        value = _check_number(kind, value, source, key)
     elif kind is str:
-        if not isinstance(value, str):
-            raise ScenarioError(source, key, f"must be a string, got {_tname(value)} {value!r}")
+        _check_text(value, source, key)
     elif kind == tuple[str, ...]:
         least = meta.get("min_items", 1)
         if not isinstance(value, list) or len(value) < least or not all(isinstance(v, str) for v in value):
             raise ScenarioError(source, key, "must be a non-empty array of strings" if least else "must be an array of strings")
         for item in value:
             if item not in choices:
-                raise ScenarioError(source, key, f"'{item}' is not allowed; choose from {', '.join(choices)}")
+                raise ScenarioError(source, key, f"{_shown(item)} is not allowed; choose from {', '.join(choices)}")
         if len(set(value)) != len(value):
             raise ScenarioError(source, key, "lists an entry twice")
         return tuple(value)
     if choices and kind is str and value not in choices:
         near = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
         hint = f"; did you mean '{near[0]}'?" if near else ""
-        raise ScenarioError(source, key, f"'{value}' is not allowed; choose one of {', '.join(choices)}{hint}")
+        raise ScenarioError(source, key, f"{_shown(value)} is not allowed; choose one of {', '.join(choices)}{hint}")
     if lo is not None and value < lo or hi is not None and value > hi:
         raise ScenarioError(source, key, f"{value!r} is out of range; allowed {lo} to {hi}")
     return value
@@ -978,6 +1094,29 @@ def _check_office(office: Office, source) -> None:
         if not any(task in u.tasks and u.target_group == "all" for u in office.units):
             raise ScenarioError(source, "office.units",
                                 f"no unit with target_group = \"all\" does the task '{task}'; every user must have somewhere to go")
+    for j, unit in enumerate(office.units):
+        shadow = _shadowing_units(office.units[:j], unit)
+        if shadow:
+            raise ScenarioError(source, f"office.units[{j}]",
+                                f"unit '{unit.name}' can never receive a user: earlier unit {', '.join(repr(u) for u in shadow)} "
+                                "takes all its tasks for its users and has no caseload_cap; "
+                                "move it up, narrow the earlier unit, or give that unit a caseload_cap")
+
+
+def _shadowing_units(earlier: tuple[Unit, ...], unit: Unit) -> list[str]:
+    """Earlier units that take every task of ``unit`` for its users and never pass any on (no cap).
+
+    Tasks go to the first unit that does them for the user's group; an uncapped unit never
+    passes users on, so a later unit whose every task is taken that way sits idle.
+    """
+    takers = []
+    for task in unit.tasks:
+        taker = next((u for u in earlier if task in u.tasks and u.caseload_cap == 0
+                      and u.target_group in ("all", unit.target_group)), None)
+        if taker is None:
+            return []
+        takers.append(taker.name)
+    return list(dict.fromkeys(takers))
 
 
 # --------------------------------------------------------------------------------------------

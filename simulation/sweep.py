@@ -28,9 +28,8 @@ seed, error), ``results.parquet`` (all runs, tidy) and, for Morris and Sobol, ``
 from __future__ import annotations
 
 import difflib
-import json
+import math
 import os
-import tomllib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,14 +37,31 @@ from pathlib import Path
 import pandas as pd
 
 from . import metrics
-from .results import ResultsError, environment, file_sha256, now_iso, open_batch_folder, write_json
-from .runner import RunFailed, RunResult, Task, execute, seeds
+from .batch import Batch, failures_of, run_batch
+from .results import ResultsError, file_sha256, read_json
+from .runner import STALL_TIMEOUT_S, RunResult, Task, seeds
 from .sampling import DESIGNS, Parameter, design
-from .scenario import SETTINGS, Scenario, ScenarioError, apply_settings, load_scenario
+from .scenario import (
+    SETTINGS,
+    Scenario,
+    ScenarioError,
+    apply_settings,
+    load_scenario,
+    parse_value,
+    read_toml,
+    usable_name,
+)
 
 SWEEP_KEYS = ("name", "description", "base", "design", "samples", "replications", "seed", "weeks",
-              "warmup_weeks", "outputs", "parameters")
+              "warmup_weeks", "outputs", "max_runs", "parameters")
+#: Sweep keys the command line may change: ``--set samples=16`` or ``--set design.samples=16``.
+SETTABLE = ("name", "description", "design", "samples", "replications", "seed", "weeks", "warmup_weeks",
+            "outputs", "max_runs")
 PLAIN_INT = ("caseworkers", "caseload_cap")
+#: A design with more runs than this is refused as a likely typo (raise ``max_runs`` to mean it).
+MAX_RUNS = 100_000
+#: Fewest samples that give indices: Morris needs two trajectories, Sobol two base rows.
+MIN_SAMPLES = {"grid": 1, "lhs": 1, "morris": 2, "sobol": 2}
 
 
 @dataclass
@@ -98,118 +114,228 @@ def _is_integer(base: Scenario, name: str) -> bool:
     return node is int
 
 
-def load_sweep(path: str | Path, overrides=()) -> Sweep:
-    """Read and validate a sweep file; every problem is a one-line ScenarioError naming file and key."""
-    path = Path(path)
-    src = str(path)
-    if not path.is_file():
-        raise _err(src, None, "sweep file not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise _err(src, None, f"not valid TOML ({exc})") from None
-    for key in data:
-        if key not in SWEEP_KEYS:
-            near = difflib.get_close_matches(key, SWEEP_KEYS, n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            raise _err(src, key, f"unknown key '{key}'{hint} (allowed: {', '.join(SWEEP_KEYS)})")
-    if "parameters" not in data:
-        raise _err(src, "parameters", "is required")
-    scenario_files = (data["parameters"].get("scenario") or {}).get("values") if isinstance(
-        data["parameters"], dict) and isinstance(data["parameters"].get("scenario"), dict) else None
-    if "base" not in data and not scenario_files:
-        raise _err(src, "base", "is required (or sweep over scenario files with a `scenario` parameter)")
-    kind = data.get("design", "grid")
-    if kind not in DESIGNS:
-        near = difflib.get_close_matches(str(kind), DESIGNS, n=1)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        raise _err(src, "design", f"'{kind}' is not a design; choose one of {', '.join(DESIGNS)}{hint}")
+def _hint(word, allowed) -> str:
+    near = difflib.get_close_matches(str(word), list(allowed), n=1)
+    return f"; did you mean '{near[0]}'?" if near else ""
 
-    def whole(key, default, minimum):
-        value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise _err(src, key, f"must be a whole number of at least {minimum}, got {value!r}")
+
+@dataclass
+class _SweepDoc:
+    """A sweep file's table with the command line's changes, and who said what (for errors)."""
+
+    path: Path
+    data: dict
+    from_cli: set = field(default_factory=set)      # keys set with --set
+
+    def err(self, key, message) -> ScenarioError:
+        top = (key or "").split(".")[0]
+        return _err(f"{self.path} (--set)" if top in self.from_cli else str(self.path), key, message)
+
+    def whole(self, key, default, minimum, maximum=None):
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum or (
+                maximum is not None and value > maximum):
+            top = f" and at most {maximum}" if maximum is not None else ""
+            raise self.err(key, f"must be a whole number of at least {minimum}{top}, got {value!r}")
         return value
 
-    samples = whole("samples", 8, 1)
-    replications = whole("replications", 1, 1)
-    seed = whole("seed", 1, 0)
-    if kind == "sobol" and samples & (samples - 1):
-        raise _err(src, "samples", f"Sobol designs need a power of two (e.g. 8, 16, 32), got {samples}")
-    # the sweep file's horizon first, so the command line's --set (e.g. run.weeks) wins
-    extra = [f"run.{key}={whole(key, 1, 0 if key == 'warmup_weeks' else 1)}"
-             for key in ("weeks", "warmup_weeks") if key in data] + list(overrides)
-    bases = {}
-    if scenario_files:
-        if kind in ("morris", "sobol"):
-            raise _err(src, "parameters.scenario", f"{kind} designs need numeric ranges; sweep scenario files with grid or lhs")
-        for f in scenario_files:
-            if not isinstance(f, str):
-                raise _err(src, "parameters.scenario", "values must be scenario file paths")
-            bases[f] = load_scenario(path.parent / f, extra)
-    base_path = data.get("base", scenario_files[0] if scenario_files else None)
-    if not isinstance(base_path, str):
-        raise _err(src, "base", "must be a path to a scenario file")
-    base_file = path.parent / base_path
-    base = load_scenario(base_file, extra)
 
-    params_data = data["parameters"]
-    if not isinstance(params_data, dict) or not params_data:
-        raise _err(src, "parameters", "name at least one parameter, e.g. \"office.handoff_loss\" = { low = 0, high = 0.2 }")
-    params = []
-    for name, spec in params_data.items():
-        key = f"parameters.{name}"
-        if name == "scenario":
-            params.append(Parameter(name, values=tuple(scenario_files)))
-            continue
-        if "." in name:
-            try:   # an unknown key fails here with the nearest valid one
-                base.replace(**{name: getattr_dotted(base, name, default=None)})
-            except ScenarioError as exc:
-                raise _err(src, key, exc.message) from None
-        elif name not in SETTINGS and name not in PLAIN_INT:
-            allowed = list(SETTINGS) + list(PLAIN_INT)
-            near = difflib.get_close_matches(name, allowed, n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            raise _err(src, key, f"unknown parameter '{name}'{hint}: use a dotted scenario key "
-                                 f"(office.handoff_loss) or one of {', '.join(allowed)}")
-        if not isinstance(spec, dict) or not ({"values"} <= spec.keys() or {"low", "high"} <= spec.keys()):
-            raise _err(src, key, "must be { values = [...] } or { low = ..., high = ... }")
-        unknown = set(spec) - {"values", "low", "high", "steps"}
-        if unknown:
-            raise _err(src, key, f"unknown field {sorted(unknown)[0]!r} (allowed: values, low, high, steps)")
-        integer = _is_integer(base, name)
-        if "values" in spec:
-            values = spec["values"]
-            if not isinstance(values, list) or not values:
-                raise _err(src, key, "empty range: values must list at least one value")
-            if kind in ("morris", "sobol"):
-                raise _err(src, key, f"{kind} designs need a numeric range {{ low = ..., high = ... }}, not a list")
-            params.append(Parameter(name, values=tuple(values), integer=integer))
-        else:
-            low, high = spec["low"], spec["high"]
-            if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high)):
-                raise _err(src, key, "low and high must be numbers")
-            if not low < high:
-                raise _err(src, key, f"empty range: low ({low}) must be below high ({high})")
-            steps = spec.get("steps", 3)
-            if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
-                raise _err(src, key, f"steps must be a whole number of at least 2, got {steps!r}")
-            params.append(Parameter(name, low=low, high=high, steps=steps, integer=integer))
-    outputs = data.get("outputs", ["share_2plus_lost"])
-    known = metrics.summary_keys()
-    if not isinstance(outputs, list) or not outputs:
-        raise _err(src, "outputs", "must list at least one summary indicator")
-    for out in outputs:
-        if out not in known:
-            near = difflib.get_close_matches(str(out), known, n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            raise _err(src, "outputs", f"unknown indicator '{out}'{hint}")
-    sweep = Sweep(name=str(data.get("name", path.stem)), base=base, parameters=params, design=kind,
-                  samples=samples, replications=replications, seed=seed, outputs=outputs, source=src,
-                  files=[path, base_file] + [path.parent / f for f in bases], bases=bases)
+def load_sweep(path: str | Path, overrides=()) -> Sweep:
+    """Read and validate a sweep file; every problem is a one-line ScenarioError naming file and key.
+
+    ``overrides`` are ``--set`` strings: sweep keys (``samples=16``, ``design.samples=16``,
+    ``replications=3``) change the sweep; every other key changes the base scenario(s).
+    """
+    sweep_sets, scenario_sets = _split_overrides(overrides)
+    doc = _read_sweep(Path(path), sweep_sets)
+    kind, samples, replications, seed, max_runs = _design_settings(doc)
+    files = _scenario_files(doc, kind)
+    extra = _horizon(doc) + scenario_sets        # the file's horizon first, so --set run.weeks wins
+    bases = {f: load_scenario(doc.path.parent / f, extra) for f in files}
+    base_path = doc.data.get("base", files[0] if files else None)
+    if not isinstance(base_path, str):
+        raise doc.err("base", "must be a path to a scenario file")
+    base = load_scenario(doc.path.parent / base_path, extra)
+    sweep = Sweep(name=_sweep_name(doc), base=base, parameters=_parameters(doc, base, kind, files),
+                  design=kind, samples=samples, replications=replications, seed=seed, outputs=_outputs(doc),
+                  source=str(doc.path), files=[doc.path, doc.path.parent / base_path]
+                  + [doc.path.parent / f for f in bases], bases=bases)
+    _check_size(doc, sweep, max_runs)
     check_points(sweep)
     return sweep
+
+
+def _split_overrides(overrides) -> tuple[dict, list[str]]:
+    """``--set`` strings for the sweep itself (its SETTABLE keys) and for the scenarios."""
+    sweep_sets, scenario_sets = {}, []
+    for item in overrides or ():
+        key, sep, raw = str(item).partition("=")
+        name = key.strip().removeprefix("design.") if key.strip().startswith("design.") else key.strip()
+        if sep and name in SETTABLE:
+            sweep_sets[name] = parse_value(raw.strip())
+        else:
+            scenario_sets.append(item)
+    return sweep_sets, scenario_sets
+
+
+def _read_sweep(path: Path, sweep_sets: dict) -> _SweepDoc:
+    data = read_toml(path, what="sweep file")
+    doc = _SweepDoc(path, {**data, **sweep_sets}, set(sweep_sets))
+    for key in data:
+        if key not in SWEEP_KEYS:
+            raise doc.err(key, f"unknown key '{key}'{_hint(key, SWEEP_KEYS)} (allowed: {', '.join(SWEEP_KEYS)})")
+    if not isinstance(doc.data.get("parameters"), dict) or not doc.data["parameters"]:
+        raise doc.err("parameters", "name at least one parameter, "
+                                    "e.g. \"office.handoff_loss\" = { low = 0, high = 0.2 }")
+    if "base" not in data and "scenario" not in doc.data["parameters"]:
+        raise doc.err("base", "is required (or sweep over scenario files with a `scenario` parameter)")
+    return doc
+
+
+def _design_settings(doc: _SweepDoc) -> tuple[str, int, int, int, int]:
+    kind = doc.data.get("design", "grid")
+    if kind not in DESIGNS:
+        raise doc.err("design", f"{kind!r} is not a design; choose one of {', '.join(DESIGNS)}{_hint(kind, DESIGNS)}")
+    samples = doc.whole("samples", 8, MIN_SAMPLES[kind], 1_000_000)
+    if kind == "sobol" and samples & (samples - 1):
+        raise doc.err("samples", f"Sobol designs need a power of two (e.g. 8, 16, 32), got {samples}")
+    replications = doc.whole("replications", 1, 1, 10_000)
+    seed = doc.whole("seed", 1, 0, 2**63 - 1)
+    max_runs = doc.whole("max_runs", MAX_RUNS, 1)
+    return kind, samples, replications, seed, max_runs
+
+
+def _horizon(doc: _SweepDoc) -> list[str]:
+    return [f"run.{key}={doc.whole(key, 1, 0 if key == 'warmup_weeks' else 1)}"
+            for key in ("weeks", "warmup_weeks") if key in doc.data]
+
+
+def _sweep_name(doc: _SweepDoc) -> str:
+    name = doc.data.get("name", doc.path.stem)
+    if not isinstance(name, str) or not usable_name(name):
+        raise doc.err("name", f"{str(name)[:40]!r} is not a usable name: 1 to 64 characters, no control "
+                              "characters, no / or \\ (it becomes a folder name)")
+    return name
+
+
+def _scenario_files(doc: _SweepDoc, kind: str) -> list[str]:
+    """The files of a `scenario` parameter (sweeping organisations), or none."""
+    spec = doc.data["parameters"].get("scenario")
+    if spec is None:
+        return []
+    key = "parameters.scenario"
+    if not isinstance(spec, dict) or set(spec) != {"values"}:
+        raise doc.err(key, "must be { values = [\"a.toml\", \"b.toml\"] } (scenario files, not a range)")
+    files = spec["values"]
+    if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
+        raise doc.err(key, "values must be a non-empty array of scenario file paths")
+    if kind in ("morris", "sobol"):
+        raise doc.err(key, f"{kind} designs need numeric ranges; sweep scenario files with grid or lhs")
+    return files
+
+
+def _parameters(doc: _SweepDoc, base: Scenario, kind: str, files: list[str]) -> list[Parameter]:
+    params = []
+    for name, spec in doc.data["parameters"].items():
+        if name == "scenario":
+            params.append(Parameter(name, values=tuple(files)))
+        else:
+            _check_parameter_name(doc, base, name)
+            params.append(_parameter(doc, base, kind, name, spec))
+    return params
+
+
+def _check_parameter_name(doc: _SweepDoc, base: Scenario, name: str) -> None:
+    key = f"parameters.{name}"
+    if "." in name:
+        try:   # an unknown key fails here with the nearest valid one
+            base.replace(**{name: getattr_dotted(base, name, default=None)})
+        except ScenarioError as exc:
+            raise doc.err(key, exc.message) from None
+    elif name not in SETTINGS and name not in PLAIN_INT:
+        allowed = list(SETTINGS) + list(PLAIN_INT)
+        raise doc.err(key, f"unknown parameter '{name}'{_hint(name, allowed)}: use a dotted scenario key "
+                           f"(office.handoff_loss) or one of {', '.join(allowed)}")
+
+
+def _parameter(doc: _SweepDoc, base: Scenario, kind: str, name: str, spec) -> Parameter:
+    key = f"parameters.{name}"
+    if not isinstance(spec, dict) or not ({"values"} <= spec.keys() or {"low", "high"} <= spec.keys()):
+        raise doc.err(key, "must be { values = [...] } or { low = ..., high = ... }")
+    unknown = set(spec) - {"values", "low", "high", "steps"}
+    if unknown:
+        raise doc.err(key, f"unknown field {sorted(unknown)[0]!r} (allowed: values, low, high, steps)")
+    integer = _is_integer(base, name)
+    if "values" in spec:
+        return _value_list(doc, base, kind, name, spec["values"], integer)
+    return _value_range(doc, base, name, spec, integer)
+
+
+def _value_list(doc: _SweepDoc, base: Scenario, kind: str, name: str, values, integer: bool) -> Parameter:
+    key = f"parameters.{name}"
+    if not isinstance(values, list) or not values:
+        raise doc.err(key, "empty range: values must be an array of at least one value")
+    if kind in ("morris", "sobol"):
+        raise doc.err(key, f"{kind} designs need a numeric range {{ low = ..., high = ... }}, not a list")
+    for value in values:
+        _check_setting(doc, base, name, value)
+    return Parameter(name, values=tuple(values), integer=integer)
+
+
+def _value_range(doc: _SweepDoc, base: Scenario, name: str, spec: dict, integer: bool) -> Parameter:
+    key = f"parameters.{name}"
+    low, high = spec["low"], spec["high"]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (low, high)):
+        raise doc.err(key, f"low and high must be finite numbers, got {low!r} and {high!r}")
+    if not low < high:
+        raise doc.err(key, f"empty range: low ({low}) must be below high ({high})")
+    for value in (low, high):
+        _check_setting(doc, base, name, round(value) if integer else value)
+    steps = spec.get("steps", 3)
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 2 <= steps <= 10_000:
+        raise doc.err(key, f"steps must be a whole number from 2 to 10000, got {steps!r}")
+    return Parameter(name, low=low, high=high, steps=steps, integer=integer)
+
+
+def _check_setting(doc: _SweepDoc, base: Scenario, name: str, value) -> None:
+    """One swept value, checked by the scenario schema (types, ranges, whole numbers)."""
+    try:
+        if "." in name:
+            base.replace(**{name: value})
+        else:
+            apply_settings(base, **{name: value})
+    except ScenarioError as exc:
+        raise doc.err(f"parameters.{name}", exc.message) from None
+    units = len(base.office.units)
+    if name == "caseworkers" and value < units:    # fewer would be raised to one per unit, not as recorded
+        raise doc.err(f"parameters.{name}", f"{value!r} is out of range; the office has {units} units, so at "
+                                            f"least {units} (one per unit)")
+
+
+def _outputs(doc: _SweepDoc) -> list[str]:
+    outputs = doc.data.get("outputs", ["share_2plus_lost"])
+    known = metrics.summary_keys()
+    if not isinstance(outputs, list) or not outputs:
+        raise doc.err("outputs", "must list at least one summary indicator")
+    for out in outputs:
+        if out not in known:
+            raise doc.err("outputs", f"unknown indicator {str(out)[:40]!r}{_hint(out, known)}")
+    return outputs
+
+
+def design_size(sweep: Sweep) -> int:
+    """Points the design will have, computed without building it."""
+    k = len(sweep.parameters)
+    if sweep.design == "grid":
+        return math.prod(len(p.values) if p.values else p.steps for p in sweep.parameters)
+    return sweep.samples * {"lhs": 1, "morris": k + 1, "sobol": k + 2}[sweep.design]
+
+
+def _check_size(doc: _SweepDoc, sweep: Sweep, max_runs: int) -> None:
+    runs = design_size(sweep) * sweep.replications
+    if runs > max_runs:
+        raise doc.err("max_runs", f"the design has {runs:,} runs, more than {max_runs:,}; "
+                                  "shrink it, or set max_runs (in the file or with --set max_runs=N) if you mean it")
 
 
 def getattr_dotted(obj, dotted: str, default=...):
@@ -228,10 +354,14 @@ def check_points(sweep: Sweep) -> pd.DataFrame:
     points = sweep.points()
     for i, point in enumerate(points.to_dict("records")):
         try:
-            sweep.scenario_at(point)
+            scenario = sweep.scenario_at(point)
         except ScenarioError as exc:
             raise _err(sweep.source, f"parameters.{exc.key or ''}".rstrip("."),
                        f"point {i} ({point}): {exc.message}") from None
+        if "caseworkers" in point and scenario.total_staff != point["caseworkers"]:   # raised to one per unit
+            raise _err(sweep.source, "parameters.caseworkers",
+                       f"point {i} ({point}): {point['caseworkers']} is fewer than the office's "
+                       f"{len(scenario.office.units)} units (one caseworker per unit at least)")
     return points
 
 
@@ -242,83 +372,87 @@ def _run_path(folder: Path, point: int, rep: int) -> Path:
     return folder / "runs" / f"point-{point:05d}-rep-{rep:03d}.parquet"
 
 
-def _failure_path(folder: Path, point: int, rep: int) -> Path:
-    return folder / "failures" / f"point-{point:05d}-rep-{rep:03d}.json"
-
-
 def finished(folder: Path) -> set[tuple[int, int]]:
     out = set()
-    for p in (folder / "runs").glob("point-*-rep-*.parquet"):
+    for p in (Path(folder) / "runs").glob("point-*-rep-*.parquet"):
         _, point, _, rep = p.stem.split("-")
         out.add((int(point), int(rep)))
     return out
 
 
+class SweepBatch(Batch):
+    """A sweep as a batch: every design point times every replication seed."""
+
+    kind, signature_key = "sweep", "sweep"
+
+    def __init__(self, sweep: Sweep):
+        self.sweep = sweep
+        self.points = sweep.points()
+        self.records = self.points.to_dict("records")
+        self.seeds = seeds(sweep.seed, sweep.replications)
+
+    def signature(self) -> dict:
+        return self.sweep.signature()
+
+    def manifest(self) -> dict:
+        sweep = self.sweep
+        return {"name": sweep.name, "design": sweep.design, "points": len(self.points),
+                "replications": sweep.replications, "runs": len(self.points) * sweep.replications,
+                "root_seed": sweep.seed, "seeds": self.seeds,
+                "seed_method": "numpy.random.SeedSequence(seed).generate_state(replications); replication r of "
+                               "every point uses seeds[r]",
+                "outputs": sweep.outputs, "parameters": [p.name for p in sweep.parameters],
+                "files": {str(p): file_sha256(p) for p in sweep.files}}
+
+    def tasks(self) -> list[Task]:
+        return [Task((i, r), self.sweep.scenario_at(self.records[i]), self.seeds[r])
+                for i in range(len(self.points)) for r in range(self.sweep.replications)]
+
+    def finished(self, folder: Path) -> set:
+        return finished(folder)
+
+    def store(self, folder: Path, key, result: RunResult) -> None:
+        i, r = key
+        path = _run_path(folder, i, r)
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f".{path.name}.partial")
+        pd.DataFrame([{"point": i, "replication": r, "seed": result.seed, **self.records[i],
+                       **result.summary}]).to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+
+    def failure_name(self, key) -> str:
+        return f"point-{key[0]:05d}-rep-{key[1]:03d}"
+
+    def failure_record(self, key) -> dict:
+        i, r = key
+        return {"point": i, "replication": r, "seed": self.seeds[r], "parameters": self.records[i]}
+
+    def start(self, folder: Path) -> None:
+        self.points.rename_axis("point").to_csv(folder / "design.csv")
+
+    def finish(self, folder: Path, failed: int) -> tuple[str, dict]:
+        results = load_runs(folder)
+        results.to_parquet(folder / "results.parquet", index=False)
+        if self.sweep.design not in ("morris", "sobol"):
+            return ("complete_with_failures" if failed else "complete"), {}
+        if failed:      # indices need every point; a resume that runs them writes sensitivity/
+            return "complete_with_failures", {"sensitivity": f"not computed: {failed} runs failed"}
+        from . import sensitivity
+        sensitivity.write_analysis(self.sweep, results, folder / "sensitivity")
+        return "complete", {"sensitivity": "sensitivity/sensitivity.md"}
+
+
 def run_sweep(sweep: Sweep, folder: str | Path, *, jobs: int = 1, scheduler: str | None = None,
-              resume: bool = False, progress=None, argv=None) -> pd.DataFrame:
+              resume: bool = False, progress=None, argv=None, stall_timeout: float = STALL_TIMEOUT_S) -> pd.DataFrame:
     """Run every (point, replication) not yet on disk; returns the tidy results table.
 
     Runs that raise are recorded under ``failures/`` and the sweep goes on; a resumed sweep
     retries them. Seeds: replication r of every point uses ``seeds(seed, replications)[r]``.
+    ``complete`` in the manifest means every output is on disk, sensitivity indices included.
     """
-    folder = Path(folder)
-    manifest_path = folder / "manifest.json"
-    open_batch_folder(folder, resume=resume, kind="sweep", key="sweep", signature=sweep.signature())
-    points = sweep.points()
-    rep_seeds = seeds(sweep.seed, sweep.replications)
-    (folder / "runs").mkdir(exist_ok=True)
-    points.rename_axis("point").to_csv(folder / "design.csv")
-    manifest = {"kind": "sweep", "status": "running", "started": now_iso(), "command": argv, "name": sweep.name,
-                "design": sweep.design, "points": len(points), "replications": sweep.replications,
-                "runs": len(points) * sweep.replications, "root_seed": sweep.seed, "seeds": rep_seeds,
-                "seed_method": "numpy.random.SeedSequence(seed).generate_state(replications); replication r of "
-                               "every point uses seeds[r]",
-                "outputs": sweep.outputs, "parameters": [p.name for p in sweep.parameters],
-                "files": {str(p): file_sha256(p) for p in sweep.files}, "jobs": jobs, "scheduler": scheduler,
-                "environment": environment(), "sweep": sweep.signature()}
-    write_json(manifest_path, manifest)
-    done = finished(folder)
-    records = points.to_dict("records")
-    tasks = [Task((i, r), sweep.scenario_at(records[i]), rep_seeds[r])
-             for i in range(len(points)) for r in range(sweep.replications) if (i, r) not in done]
-    failures = {"n": 0}
-
-    def store(key, result) -> None:
-        i, r = key
-        if isinstance(result, RunFailed):
-            failures["n"] += 1
-            path = _failure_path(folder, i, r)
-            path.parent.mkdir(exist_ok=True)
-            write_json(path, {"point": i, "replication": r, "seed": rep_seeds[r],
-                              "parameters": records[i], "error": result.error})
-        else:
-            _failure_path(folder, i, r).unlink(missing_ok=True)
-            row = {"point": i, "replication": r, "seed": result.seed, **records[i], **result.summary}
-            path = _run_path(folder, i, r)
-            tmp = path.with_name(f".{path.name}.partial")
-            pd.DataFrame([row]).to_parquet(tmp, index=False)
-            os.replace(tmp, path)
-        if progress:
-            progress(1)
-
-    try:
-        if progress and done:
-            progress(len(done))
-        execute(tasks, jobs=jobs, on_result=store, scheduler=scheduler, catch_errors=True)
-    except BaseException:
-        manifest.update(status="interrupted", finished_runs=len(finished(folder)), stopped=now_iso())
-        write_json(manifest_path, manifest)
-        raise
-    results = load_runs(folder)
-    results.to_parquet(folder / "results.parquet", index=False)
-    n_failed = len(list((folder / "failures").glob("*.json"))) if (folder / "failures").is_dir() else 0
-    manifest.update(status="complete" if n_failed == 0 else "complete_with_failures", finished=now_iso(),
-                    finished_runs=len(results), failed_runs=n_failed)
-    write_json(manifest_path, manifest)
-    if sweep.design in ("morris", "sobol") and n_failed == 0:
-        from . import sensitivity
-        sensitivity.write_analysis(sweep, results, folder / "sensitivity")
-    return results
+    run_batch(SweepBatch(sweep), folder, jobs=jobs, scheduler=scheduler, resume=resume, progress=progress,
+              argv=argv, stall_timeout=stall_timeout)
+    return load_runs(Path(folder))
 
 
 def load_runs(folder: Path) -> pd.DataFrame:
@@ -330,8 +464,9 @@ def load_runs(folder: Path) -> pd.DataFrame:
 
 
 def load_failures(folder: str | Path) -> pd.DataFrame:
-    rows = [json.loads(p.read_text()) for p in sorted((Path(folder) / "failures").glob("*.json"))]
-    return pd.DataFrame(rows)
+    """Runs that raised: point, replication, seed, parameters, error (one row each)."""
+    return pd.DataFrame([read_json(p) or {"file": p.name, "error": "failure record damaged"}
+                         for p in failures_of(Path(folder))])
 
 
 def load_sweep_results(folder: str | Path) -> pd.DataFrame:
@@ -347,7 +482,11 @@ def load_sweep_results(folder: str | Path) -> pd.DataFrame:
 def sweep_from_manifest(folder: str | Path) -> Sweep:
     """Rebuild a finished sweep's definition from its manifest (for re-analysis without the files)."""
     from .scenario import from_dict
-    m = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    m = read_json(Path(folder) / "manifest.json")
+    if m is None or m.get("kind") != "sweep" or "sweep" not in m:
+        what = "damaged" if m is None else f"a {m.get('kind', 'unknown')!r} folder's"
+        raise ResultsError(f"{folder}: not a sweep folder (its manifest.json is {what}); "
+                           "sensitivity indices come from a morris or sobol sweep folder")
     sig = m["sweep"]
     params = [Parameter(p["name"], values=tuple(p["values"]), low=p["low"], high=p["high"], steps=p["steps"],
                         integer=p["integer"]) for p in sig["parameters"]]

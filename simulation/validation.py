@@ -133,34 +133,51 @@ class Pattern:
     expected: str          # "higher" or "lower": the variant against the baseline
 
 
+ORGANISATIONS = ("generalist", "specialist", "target_group_teams")
+
+
+def _per_organisation(id, label, source, variant, metric, expected):
+    """The same pattern experiment in each of the three organisations."""
+    return [Pattern(f"{id}_{org}", f"{label} ({org})", source, org, f"{org}_{variant}", metric, expected)
+            for org in ORGANISATIONS]
+
+
 PATTERNS = [
-    Pattern("crowding_out", "follow-up crowded out as caseload rises (60 % of the staff)",
-            "000:6976-7024; 001:330-337; 003:992-999", "generalist", "generalist_staff_60",
-            "follow_up_hours_per_user_week", "lower"),
-    Pattern("rule_work_first", "rule work keeps its place as caseload rises (decision share of time)",
-            "001:330-337; 000:6998-7002", "generalist", "generalist_staff_60", "time_share_decisions", "higher"),
-    *[Pattern(f"crowding_out_applications_{org}", f"a rise in applications crowds out follow-up ({org})",
-              "000:6976-7024; 003:984-1000", org, f"{org}_applications", "follow_up_hours_per_user_week", "lower")
-      for org in ("generalist", "specialist", "target_group_teams")],
-    *[Pattern(f"applications_take_time_{org}", f"a rise in applications takes hours for decisions ({org})",
-              "000:6976-7024; 003:984-1000", org, f"{org}_applications", "time_share_decisions", "higher")
-      for org in ("generalist", "specialist", "target_group_teams")],
+    *_per_organisation("crowding_out", "follow-up crowded out as caseload rises (60 % of the staff)",
+                       "000:6976-7024; 001:330-337; 003:992-999", "staff_60", "follow_up_hours_per_user_week", "lower"),
+    *_per_organisation("rule_work_first", "rule work keeps its place as caseload rises (decision share of time)",
+                       "001:330-337; 000:6998-7002", "staff_60", "time_share_decisions", "higher"),
+    *_per_organisation("crowding_out_applications", "a rise in applications crowds out follow-up",
+                       "000:6976-7024; 003:984-1000", "applications", "follow_up_hours_per_user_week", "lower"),
+    *_per_organisation("applications_take_time", "a rise in applications takes hours for decisions",
+                       "000:6976-7024; 003:984-1000", "applications", "time_share_decisions", "higher"),
+    *_per_organisation("staffing_employment", "more staff, more employment (160 % of the staff)",
+                       "002:8288-8292", "staff_160", "employment_rate", "higher"),
+    *_per_organisation("caseload_reduction", "more caseworkers shorten the wait for follow-up (160 % of the staff)",
+                       "002:8288-8292", "staff_160", "first_follow_up_wait_weeks", "lower"),
+    *_per_organisation("caseload_reduction_sa", "more caseworkers shorten social-assistance receipt (160 % of the staff)",
+                       "002:8288-8292", "staff_160", "sa_months_per_recipient", "lower"),
+    *_per_organisation("no_follow_up_employment", "without follow-up, employment falls (sessions have no effect)",
+                       "Card et al. 2018", "no_follow_up", "employment_rate", "lower"),
+    *_per_organisation("no_follow_up_sa", "without follow-up, social-assistance months rise (sessions have no effect)",
+                       "Card et al. 2018", "no_follow_up", "sa_months_per_recipient", "higher"),
     Pattern("creaming", "creaming under time pressure (60 % of the staff)", "003:984-1000; 004:5763-5779",
             "generalist", "generalist_staff_60", "creaming_index", "higher"),
-    Pattern("staffing_employment", "more staff, more employment (160 % of the staff)", "002:8288-8292",
-            "generalist", "generalist_staff_160", "employment_rate", "higher"),
-    Pattern("caseload_reduction", "more caseworkers shorten the wait for follow-up (160 % of the staff)",
-            "002:8288-8292", "generalist", "generalist_staff_160", "first_follow_up_wait_weeks", "lower"),
-    Pattern("caseload_reduction_sa", "more caseworkers shorten social-assistance receipt (160 % of the staff)",
-            "002:8288-8292", "generalist", "generalist_staff_160", "sa_months_per_recipient", "lower"),
-    Pattern("no_follow_up_employment", "without follow-up, employment falls (sessions have no effect)",
-            "Card, Kluve & Weber 2018", "generalist", "generalist_no_follow_up", "employment_rate", "lower"),
-    Pattern("no_follow_up_sa", "without follow-up, social-assistance months rise (sessions have no effect)",
-            "Card, Kluve & Weber 2018", "generalist", "generalist_no_follow_up", "sa_months_per_recipient", "higher"),
     Pattern("handoffs", "specialist offices hand users off", "002:3813-3841; 001:322-328", "generalist",
             "specialist", "handoffs_per_user", "higher"),
     Pattern("contact_points", "specialist offices give users more contact points", "002:5089-5093", "generalist",
             "specialist", "contact_points_per_user", "higher"),
+    # P3 and P4 of docs/ODD.md: results of learning, hand-offs and strain, the same code in every office
+    Pattern("specialist_competence", "P3: specialists know their task better (learnt competence, staff-weighted)",
+            "000:4420-4428; 002:4939-4941", "generalist", "specialist", "competence_mean", "higher"),
+    Pattern("lost_at_transfers", "P3: specialist offices lose users at transfers", "002:3813-3841; 001:389",
+            "generalist", "specialist", "lost_in_handoff_per_year", "higher"),
+    Pattern("generalist_too_demanding", "P4: the generalist role is 'too demanding' (staff sick leave; "
+            "specialist minus generalist, so 'lower' means the generalists are off sick more)",
+            "002:4983-4985; 002:7496-7500", "generalist", "specialist", "staff_sick_leave", "lower"),
+    Pattern("generalist_heaviest", "P4: generalists give the heaviest users less follow-up (hours per "
+            "user-week, most marginalised fifth; specialist minus generalist)", "002:4564-4572",
+            "generalist", "specialist", "follow_up_hours_per_user_week_q1", "higher"),
     Pattern("duration_dependence", "the longer out of work, the lower the return hazard (hazard ratio month 1 / months 2-6)",
             "004:4445-4455", "generalist", "generalist", "duration_dependence_ratio", "higher"),
     Pattern("several_arenas", "several arenas lost accelerate exclusion (acceleration on vs off)", "004:2859-2871",
@@ -174,13 +191,15 @@ PATTERNS = [
 #: the scenario files validation reads from the scenarios folder
 SCENARIOS = ("generalist", "specialist", "target_group_teams", "benefit_lines")
 #: experiments: name -> (scenario it changes, how)
+_CHANGES = {
+    "staff_60": lambda s: apply_settings(s, caseworkers=round(s.total_staff * 0.6)),
+    "staff_160": lambda s: apply_settings(s, caseworkers=round(s.total_staff * 1.6)),
+    "no_follow_up": lambda s: s.replace(**{"follow_up.effect_scale": 0.0}),
+    "applications": lambda s: s.replace(**{"shocks.application_rate_factor": 2.0}),
+}
 EXPERIMENTS = {
-    "generalist_staff_60": ("generalist", lambda g: apply_settings(g, caseworkers=round(g.total_staff * 0.6))),
-    "generalist_staff_160": ("generalist", lambda g: apply_settings(g, caseworkers=round(g.total_staff * 1.6))),
+    **{f"{org}_{name}": (org, change) for org in ORGANISATIONS for name, change in _CHANGES.items()},
     "generalist_no_acceleration": ("generalist", lambda g: g.replace(**{"arenas.acceleration_per_arena_lost": 0.0})),
-    "generalist_no_follow_up": ("generalist", lambda g: g.replace(**{"follow_up.effect_scale": 0.0})),
-    **{f"{org}_applications": (org, lambda s: s.replace(**{"shocks.application_rate_factor": 2.0}))
-       for org in ("generalist", "specialist", "target_group_teams")},
 }
 VARIANTS = SCENARIOS + tuple(EXPERIMENTS)
 #: what `marginsim validate` reports per organisation about the office's time

@@ -97,3 +97,38 @@ def tiny_scenario_file(tmp_path) -> Path:
                     f"[population]\ncitizens = {citizens}\n[run]\nweeks = {weeks}\nwarmup_weeks = {warmup}\n",
                     encoding="utf-8")
     return path
+
+
+# --------------------------------------------------------------------------------------------
+# Shared experiments (each run once per session; tests only read their results)
+# --------------------------------------------------------------------------------------------
+
+#: staff as a share of the default (per 1,000 adults) in the staffing sweep
+STAFFING = (0.6, 0.8, 1.0, 1.3, 1.6)
+#: replications of each shared experiment, with common seeds across its arms
+SEEDS = (1, 2)
+
+
+def staffed(scenario: ms.Scenario, share: float) -> ms.Scenario:
+    """The same office with ``share`` of its staff (at least one caseworker per unit)."""
+    from simulation.scenario import apply_settings
+    return apply_settings(scenario, caseworkers=round(scenario.total_staff * share))
+
+
+@pytest.fixture(scope="session")
+def staffing_sweep(organisations) -> dict[float, list[ms.RunResult]]:
+    """A 5,000-adult generalist district with 60-160 % of the default staff, two recorded years
+    after one of spin-up; one run per seed in :data:`SEEDS`, keyed by staff share."""
+    base = small(organisations["generalist"], citizens=5000, weeks=104, warmup=52)
+    return {share: [ms.run(staffed(base, share), seed=seed) for seed in SEEDS] for share in STAFFING}
+
+
+@pytest.fixture(scope="session")
+def application_runs(organisations, small_runs) -> dict[str, list[tuple[ms.RunResult, ms.RunResult]]]:
+    """Per organisation, (as usual, with three times the debt and income shocks: a rise in
+    applications) for seeds 7 (the usual run is ``small_runs``) and 8."""
+    def pair(name, seed):
+        s = organisations[name]
+        usual = small_runs[name] if seed == 7 else ms.run(small(s), seed=seed)
+        return usual, ms.run(small(s).replace(**{"shocks.application_rate_factor": 3.0}), seed=seed)
+    return {name: [pair(name, seed) for seed in (7, 8)] for name in organisations}

@@ -8,14 +8,16 @@ import simulation as ms
 from simulation import population as pop
 from simulation.population import ACTIVITY, ECONOMY, HOUSING, WORK, Benefit, Citizens
 
-QUIET = {"population.inflow_per_1000_per_year": 0.0, "population.move_away_per_year": 0.0,
-         "shocks.illness": 0.0, "shocks.debt": 0.0, "shocks.eviction": 0.0, "shocks.job_loss": 0.0}
+#: no leavers (so no newcomers), no shocks, no illness or sick leave, no early pension
+QUIET = {"population.move_away_per_year": 0.0, "population.mortality_at_40": 0.0,
+         "population.early_pension_per_year": 0.0, "health.illness_at_40": 0.0, "health.short_sick_leave": 0.0,
+         "shocks.debt": 0.0, "shocks.eviction": 0.0, "shocks.job_loss": 0.0}
 
 
-def cohort(n, *, employed=True, level=0.9, benefit=Benefit.NONE):
-    c = Citizens(n)
+def cohort(n, *, employed=True, level=0.9, benefit=Benefit.NONE, age=35.0):
+    c = Citizens.empty(n)
     c.alive[:] = True
-    c.age[:] = 35.0
+    c.age[:] = age
     c.person_id[:] = np.arange(n)
     c.arenas[:] = level
     c.employed[:] = employed
@@ -33,8 +35,8 @@ def week(c, s, rng, w=0):
 
 
 def test_losing_housing_raises_the_job_loss_hazard():
-    s = ms.Scenario().replace(**{**QUIET, "shocks.job_loss": 0.0008})
-    n = 1_000_000
+    s = ms.Scenario().replace(**{**QUIET, "shocks.job_loss": 0.003})
+    n = 300_000
     c = cohort(n)
     c.arenas[HOUSING, : n // 2] = 0.1
     events = week(c, s, np.random.default_rng(1))
@@ -58,6 +60,7 @@ def test_most_jobseekers_find_work_without_help_but_the_longer_out_the_slower():
     hazard = 1.0 - out[1:] / out[:-1]
     assert out[26] / n < 0.5, "most leave within six months (004:2879-2883)"
     assert hazard[:8].mean() > 1.5 * hazard[30:50].mean(), "duration dependence (004:4445-4455)"
+    assert hazard[30:50].mean() > 0, "the long-term unemployed still find work"
 
 
 def test_job_leads_through_the_network():
@@ -88,7 +91,7 @@ def test_several_arenas_lost_accelerate_decline():
     s = ms.Scenario()
     c = cohort(2, employed=False, level=0.9)
     before = c.arenas[ECONOMY].copy()
-    pop._drift(c, s, np.full(2, 0.8), lost=np.array([0, 3]))
+    pop.drift(c, s, np.full(2, 0.8), lost=np.array([0, 3]))
     drop = before - c.arenas[ECONOMY]
     accel = s.arenas.acceleration_per_arena_lost
     assert drop[0] > 0
@@ -96,12 +99,11 @@ def test_several_arenas_lost_accelerate_decline():
 
 
 def test_poverty_isolates_and_erodes_housing():
-    s = ms.Scenario().replace(**QUIET)
+    s = ms.Scenario().replace(**{**QUIET, "labour_market.job_finding": 0.0})
     n = 2000
     c = cohort(n, employed=False, level=0.8, benefit=Benefit.UNEMPLOYMENT_BENEFIT)
     c.arenas[ECONOMY, : n // 2] = 0.1
     c.benefit[: n // 2] = Benefit.NONE            # no income: the economy stays lost
-    s = s.replace(**{"labour_market.job_finding": 0.0})
     rng = np.random.default_rng(4)
     for w in range(1, 40):
         pop.step(c, s, rng, w, no_slots)
@@ -118,14 +120,20 @@ def test_work_attachment_fades_out_of_work_and_rebuilds_in_it():
     assert c.arenas[WORK, 0] > 0.6 > c.arenas[WORK, 1]
 
 
-def test_sick_pay_runs_out_into_work_assessment_allowance():
-    s = ms.Scenario().replace(**{**QUIET, "labour_market.sick_recovery": 0.0})
+@pytest.mark.parametrize("straight_to_disability", [0.0, 1.0])
+def test_sick_pay_runs_out_into_work_assessment_allowance_or_disability(straight_to_disability):
+    s = ms.Scenario().replace(**{**QUIET, "health.sick_recovery": 0.0,
+                                 "health.disability_at_sick_pay_end": straight_to_disability})
     c = cohort(10)
     c.benefit[:] = Benefit.SICK_PAY
     c.health[:] = True
-    c.benefit_weeks[:] = s.labour_market.sick_pay_weeks
-    week(c, s, np.random.default_rng(6))
-    assert (c.benefit == Benefit.WORK_ASSESSMENT_ALLOWANCE).all() and not c.employed.any()
+    c.benefit_weeks[:] = s.health.sick_pay_weeks
+    c.benefit_weeks[:5] = 10                            # half have most of their year left
+    events = week(c, s, np.random.default_rng(6))
+    after = Benefit.DISABILITY_BENEFIT if straight_to_disability else Benefit.WORK_ASSESSMENT_ALLOWANCE
+    assert (c.benefit[:5] == Benefit.SICK_PAY).all() and c.employed[:5].all()
+    assert (c.benefit[5:] == after).all() and not c.employed[5:].any()
+    assert events.to_aap_from_sick_pay + events.to_disability_from_sick_pay == 5
 
 
 def test_unemployment_spells_are_recorded_with_their_start_and_length():
@@ -137,33 +145,64 @@ def test_unemployment_spells_are_recorded_with_their_start_and_length():
     for w in range(1, 30):
         ended += [e for e in week(c, s, rng, w).spells_ended if len(e)]
     ended = np.concatenate(ended)
-    assert len(ended) == c.employed.sum()
+    assert len(ended) == c.employed.sum() > 0
     assert (ended[:, 0] == 0).all() and (ended[:, 1] >= 1).all()
 
 
-def test_work_assessment_allowance_ends_in_disability_or_nothing():
-    s = ms.Scenario().replace(**{**QUIET, "labour_market.aap_recovery": 0.0, "labour_market.job_finding": 0.0})
+def test_work_assessment_allowance_ends_at_its_time_limit_in_disability_or_job_seeking():
+    s = ms.Scenario().replace(**{**QUIET, "health.aap_recovery": 0.0, "labour_market.job_finding": 0.0})
     n = 20_000
-    c = cohort(n, employed=False, benefit=Benefit.WORK_ASSESSMENT_ALLOWANCE)
+    c = cohort(n, employed=False, benefit=Benefit.WORK_ASSESSMENT_ALLOWANCE, age=40.0)
     c.health[:] = True
-    c.benefit_weeks[:] = s.labour_market.aap_weeks
+    c.benefit_weeks[:] = s.health.aap_weeks
     c.benefit_weeks[: n // 2] = 10                      # half are early in their three years
     week(c, s, np.random.default_rng(8))
     ended, early = c.benefit[n // 2:], c.benefit[: n // 2]
-    assert (early == Benefit.WORK_ASSESSMENT_ALLOWANCE).all()
+    assert (early == Benefit.WORK_ASSESSMENT_ALLOWANCE).all(), "not assessed: no disability decision before the limit"
     assert set(np.unique(ended)) == {Benefit.NONE, Benefit.DISABILITY_BENEFIT}
     share = (ended == Benefit.DISABILITY_BENEFIT).mean()
-    assert share == pytest.approx(s.labour_market.disability_at_aap_end, abs=0.02)   # 004:743-751
+    assert share == pytest.approx(s.health.disability_at_aap_end, abs=0.02)   # at age 40 (004:743-751)
 
 
-def test_unemployment_benefit_runs_out_and_the_qualification_programme_ends_in_social_assistance():
+def test_work_assessment_allowance_ends_in_recovery_with_most_going_to_work():
+    s = ms.Scenario().replace(**{**QUIET, "health.aap_recovery": 0.5, "labour_market.job_finding": 0.0})
+    n = 20_000
+    c = cohort(n, employed=False, benefit=Benefit.WORK_ASSESSMENT_ALLOWANCE)
+    c.health[:] = True
+    c.benefit_weeks[:] = 10
+    week(c, s, np.random.default_rng(9))
+    recovered = c.benefit == Benefit.NONE
+    assert recovered.mean() == pytest.approx(0.5, abs=0.02)
+    assert not c.health[recovered].any(), "work ability restored"
+    assert c.employed[recovered].mean() == pytest.approx(s.health.work_on_aap_recovery, abs=0.03)
+    assert not c.employed[~recovered].any()
+
+
+def test_disability_needs_an_assessment_of_work_ability_and_grows_more_likely_with_age():
+    s = ms.Scenario().replace(**{**QUIET, "health.aap_recovery": 0.0, "health.disability_decision": 0.05})
+    n = 40_000
+    c = cohort(n, employed=False, benefit=Benefit.WORK_ASSESSMENT_ALLOWANCE)
+    c.health[:] = True
+    c.benefit_weeks[:] = 10
+    c.work_ability_assessed[: n // 2] = True
+    c.age[::2] = 30.0
+    c.age[1::2] = 55.0
+    week(c, s, np.random.default_rng(10))
+    disabled = c.benefit == Benefit.DISABILITY_BENEFIT
+    assert not disabled[n // 2:].any(), "no disability before the work-ability assessment"
+    young, old = disabled[: n // 2: 2].mean(), disabled[1: n // 2: 2].mean()
+    assert young > 0 and old > 2 * young
+
+
+def test_unemployment_benefit_runs_out_and_the_qualification_programme_ends():
     s = ms.Scenario().replace(**{**QUIET, "labour_market.job_finding": 0.0})
     c = cohort(4, employed=False, level=0.3, benefit=Benefit.UNEMPLOYMENT_BENEFIT)
     c.benefit[2:] = Benefit.QUALIFICATION_PROGRAMME
     c.benefit_weeks[:] = [s.labour_market.unemployment_benefit_weeks, 3, s.follow_up.qualification_weeks, 3]
-    week(c, s, np.random.default_rng(9))
+    week(c, s, np.random.default_rng(11))
+    # after the programme: no income, a new application for social assistance (only the office grants it)
     assert c.benefit.tolist() == [Benefit.NONE, Benefit.UNEMPLOYMENT_BENEFIT,
-                                  Benefit.SOCIAL_ASSISTANCE, Benefit.QUALIFICATION_PROGRAMME]
+                                  Benefit.NONE, Benefit.QUALIFICATION_PROGRAMME]
 
 
 def test_a_week_counts_arenas_lost_before_the_drift():
@@ -172,7 +211,44 @@ def test_a_week_counts_arenas_lost_before_the_drift():
     c = cohort(2, employed=False, level=0.9)
     c.arenas[[HOUSING, ACTIVITY], 1] = 0.1                   # two arenas lost
     before = c.arenas[ECONOMY].copy()
-    week(c, s, np.random.default_rng(10))
+    week(c, s, np.random.default_rng(12))
     drop = before - c.arenas[ECONOMY]
     assert drop[0] > 0
     assert drop[1] == pytest.approx(drop[0] * (1 + 2 * s.arenas.acceleration_per_arena_lost))
+
+
+# --------------------------------------------------------------------------------------------
+# A stationary district (issue 12)
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_district_keeps_its_size_from_a_wrong_initial_age_structure():
+    # everyone starts aged 18-30, so for decades nobody ages out: inflow must follow the outflow,
+    # not a rate fitted to the stationary state, or the district grows
+    s = ms.Scenario().replace(**{"population.citizens": 5000})
+    n = s.population.citizens
+    rng = np.random.default_rng(13)
+    c = Citizens.empty(2 * n)
+    pop.initialise(c, s, rng)
+    c.age[:n] = rng.uniform(18.0, 30.0, n)
+
+    def free_slots(k):
+        free = np.flatnonzero(~c.alive)[:k]
+        assert len(free) == k, "the district doubled"
+        return free
+
+    sizes = []
+    for w in range(20 * 52):
+        pop.step(c, s, rng, w, free_slots)
+        sizes.append(int(c.alive.sum()))
+    assert abs(np.mean(sizes[-52:]) / n - 1.0) < 0.05, sizes[::52]
+
+
+def test_sick_leave_keeps_social_assistance_as_a_top_up_until_the_office_decides():
+    # someone who found work while on assistance keeps it until the next decision, sick or not
+    s = ms.Scenario().replace(**{**QUIET, "health.short_sick_leave": 0.5, "health.short_sick_recovery": 0.0})
+    c = cohort(1000, benefit=Benefit.SOCIAL_ASSISTANCE)
+    week(c, s, np.random.default_rng(14))
+    sick = c.benefit == Benefit.SICK_PAY
+    assert 400 < sick.sum() < 600 and (c.benefit[~sick] == Benefit.SOCIAL_ASSISTANCE).all()
+    assert c.on_social_assistance().all()

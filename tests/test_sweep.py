@@ -24,7 +24,7 @@ def sweep_file(tmp_path, body, name="s.toml", base=BASE, design="grid", extra=""
 
 
 SMALL = ["population.citizens=800"]
-GRID = '"office.handoff_loss" = { values = [0.0, 0.3] }\ncaseworkers = { low = 2, high = 6, steps = 2 }'
+GRID = '"office.handoff_loss" = { values = [0.0, 0.3] }\ncaseworkers = { low = 4, high = 6, steps = 2 }'
 
 
 def test_designs_have_the_expected_points():
@@ -107,7 +107,7 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypat
 
 
 def test_morris_finds_the_parameter_that_matters(tmp_path):
-    body = 'caseworkers = { low = 1, high = 12 }\n"benefits.nok_staff_hour" = { low = 400, high = 900 }'
+    body = 'caseworkers = { low = 4, high = 12 }\n"benefits.nok_staff_hour" = { low = 400, high = 900 }'
     spec = sw.load_sweep(sweep_file(tmp_path, body, design="morris",
                                     extra='samples = 4\noutputs = ["first_follow_up_wait_weeks", "pressure"]'), SMALL)
     sw.run_sweep(spec, tmp_path / "out", jobs=2)

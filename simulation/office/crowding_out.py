@@ -72,10 +72,12 @@ def cover(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarray,
         helpers = helpers[np.argsort(-capacity[helpers], kind="stable")]
         cap_end = np.cumsum(capacity[helpers])
         item_end = np.cumsum(hours[items])
-        fits = item_end <= cap_end[-1]
-        who = helpers[np.minimum(np.searchsorted(cap_end, item_end[fits], side="left"), len(helpers) - 1)]
+        at = np.minimum(np.searchsorted(cap_end, item_end, side="left"), len(helpers) - 1)
+        # an item goes to the helper whose spare hours hold it whole: one that would straddle two
+        # helpers' hours is left undone, so no helper works beyond their budget
+        start = item_end - hours[items]
+        fits = (item_end <= cap_end[-1] + 1e-9) & (start >= cap_end[at] - capacity[helpers][at] - 1e-9)
+        who = helpers[at[fits]]
         doer[items[fits]] = who
-        given = item_end[fits][-1] if fits.any() else 0.0
-        # helpers give in order: each keeps what was not reached
-        capacity[helpers] = np.clip(cap_end - given, 0.0, capacity[helpers])
+        capacity -= np.bincount(who, weights=hours[items[fits]], minlength=len(capacity))
     return doer

@@ -93,6 +93,7 @@ class Office:
         keep = min(len(old), len(new))
         for name in ("experience", "strain", "sick_until", "vacant_until", "social_worker"):
             getattr(new, name)[:keep] = getattr(old, name)[:keep]
+        new.experience[keep:] = 0.0           # extra posts are filled by newcomers
         self.staff = new
         self._set_units(s)
         us = self.users
