@@ -340,9 +340,10 @@ def play(lesson: A.Lesson, playing, pace, redraw) -> None:
             time.sleep(max(0.0, (done + 1) / rate - (t0 - start + cost)))
             continue
         for _ in range(min(due, MAX_WEEKS_PER_FRAME)):
-            if not playing.value:                          # Pause takes effect within a week
-                break
-            lesson.step(1)
+            with lesson.lock:                              # Pause takes effect within a week: no week
+                if not playing.value:                      # starts after Pause has taken the lock
+                    break
+                lesson.step(1)
         done += due
         redraw()
         time.sleep(0.02)                                   # let a click (Pause) in between redraws
