@@ -189,8 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     val.set_defaults(func=cmd_validate)
 
     dash = sub.add_parser(
-        "dashboard", help="serve the classroom dashboard in a browser (Mesa SolaraViz; works offline)",
-        description="Serve the classroom dashboard (simulation/app.py) and print its address. Each browser "
+        "dashboard", help="serve the classroom dashboard in a browser (Solara over the Mesa model; works offline)",
+        description="Serve the classroom dashboard (simulation/dashboard/) and print its address. Each browser "
                     "tab gets its own model. Stop with Ctrl-C. See docs/dashboard.md.")
     dash.add_argument("--host", default="127.0.0.1",
                       help="address to listen on (default 127.0.0.1: this machine only; "
