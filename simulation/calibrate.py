@@ -57,7 +57,7 @@ def fit(base: Scenario, parameters: dict[str, tuple[float, float]], targets: dic
                  for i, row in enumerate(pts.to_dict("records")) for r in range(replications)]
         sums: dict[int, list[dict]] = {}
 
-        def keep(key, result):
+        def keep(key, result, sums=sums):
             sums.setdefault(key[1], []).append(result.summary)
             if progress:
                 progress(1)

@@ -119,7 +119,7 @@ def _check_port_free(host: str, port: int) -> None:
 
 def cmd_dashboard(args) -> int:
     _check_port_free(args.host, args.port)
-    from .app import main as serve   # imports solara and Mesa's visualisation only for this command
+    from .app import main as serve  # imports solara and Mesa's visualisation only for this command
     return serve(host=args.host, port=args.port)
 
 
@@ -281,7 +281,8 @@ def cmd_validate(args) -> int:
     bar = None
     if not args.quiet:
         from tqdm import tqdm
-        bar = tqdm(total=len(validation.VARIANTS) * args.replications, desc="validation", unit="run", delay=BAR_DELAY_S, file=sys.stderr)
+        bar = tqdm(total=len(validation.VARIANTS) * args.replications, desc="validation", unit="run",
+                   delay=BAR_DELAY_S, file=sys.stderr)
     try:
         reps = validation.run_all(args.scenarios, args.replications, jobs=jobs, seed=args.seed,
                                   overrides=args.overrides, progress=bar.update if bar else None)
@@ -353,7 +354,8 @@ def cmd_compare(args) -> int:
         from .report import fmt, staffing_note
         print("\n".join(staffing_note(plan.scenarios)))     # staff per 1,000 adults, and a warning if they differ
         for metric in ("share_2plus_lost", "handoffs_per_user", "first_follow_up_wait_weeks", "creaming_index"):
-            cells = [f"{n} {fmt(metric, s[(s.scenario == n) & (s.metric == metric)]['mean'].iloc[0])}" for n in plan.names]
+            cells = [f"{n} {fmt(metric, s[(s.scenario == n) & (s.metric == metric)]['mean'].iloc[0])}"
+                     for n in plan.names]
             print(f"  {indicators.label(metric):<44} " + " | ".join(cells))
         print(f"report: {folder / 'report.md'} (and report.html)")
     return 0
@@ -383,8 +385,8 @@ def _robustness(plan, folder: Path, jobs: int, replications: int, quiet: bool) -
 
 
 def cmd_run(args) -> int:
-    from .metrics import steady_state
     from . import results
+    from .metrics import steady_state
     from .runner import run
     from .scenario import load_scenario
 

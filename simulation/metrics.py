@@ -106,8 +106,8 @@ class Recorder:
         r[INDEX["sa_main_income"]] = ben_counts[Benefit.SOCIAL_ASSISTANCE]
         r[INDEX["sa_top_ups"]] = top_ups
         r[INDEX["on_social_assistance"]] = ben_counts[Benefit.SOCIAL_ASSISTANCE] + top_ups   # all recipients
-        for name in ("jobs_found", "jobs_lost", "to_aap", "to_aap_from_sick_pay", "aap_exits", "aap_exits_to_disability",
-                     "to_disability", "to_disability_from_aap", "to_disability_from_sick_pay", "evictions"):
+        for name in ("jobs_found", "jobs_lost", "to_aap", "to_aap_from_sick_pay", "aap_exits",
+                     "aap_exits_to_disability", "to_disability", "to_disability_from_aap", "to_disability_from_sick_pay", "evictions"):
             r[INDEX[name]] = getattr(events, name)
         r[INDEX["qualification_starts"]] = wk.qualification_starts
         known = office.known         # every user, applicant and benefit holder: the office's state is read here
@@ -165,11 +165,13 @@ class Recorder:
         r[INDEX["staff_strain"]] = staff.strain.mean()
         r[INDEX["covered_items"]] = wk.covered
         if week % 13 == 0:    # competence and sick leave by unit, quarterly (the competence matrix is small)
-            comp = (staff.competence * office.unit_does[staff.unit]).sum(axis=1) / office.unit_does[staff.unit].sum(axis=1)
+            does = office.unit_does[staff.unit]
+            comp = (staff.competence * does).sum(axis=1) / does.sum(axis=1)
             size = office.unit_size
+            present = np.maximum(np.bincount(staff.unit, weights=here, minlength=len(size)), 1)
             self.unit_staff.append(np.stack([np.bincount(staff.unit, weights=sick, minlength=len(size)) / size,
                                              np.bincount(staff.unit, weights=comp * here, minlength=len(size))
-                                             / np.maximum(np.bincount(staff.unit, weights=here, minlength=len(size)), 1)]))
+                                             / present]))
         self.unit_caseload.append(np.bincount(staff.unit, weights=staff.caseload, minlength=len(office.unit_size))
                                   / office.unit_size)
         self.n += 1
@@ -290,12 +292,14 @@ def summarise(ts: pd.DataFrame, sa_month_hist: np.ndarray, spells: np.ndarray,
         out[f"time_share_{a}"] = _ratio(hours[f"hours_{a}"], hours.sum())
     out["pressure"] = float(ts["pressure"].mean())
     out["decision_wait_weeks"] = _ratio(ts["decision_wait_weeks_sum"].sum(), ts["decisions"].sum())
-    out["decision_period_weeks"] = _ratio(ts["decision_period_weeks_sum"].sum(), ts["decisions"].sum() + ts["renewals"].sum())
+    out["decision_period_weeks"] = _ratio(ts["decision_period_weeks_sum"].sum(),
+                                          ts["decisions"].sum() + ts["renewals"].sum())
     out["overdue_applications"] = float(ts["overdue_applications"].mean())
     out["overdue_renewals"] = float(ts["overdue_renewals"].mean())
     sessions = ts["sessions_work"].sum() + ts["sessions_housing_social"].sum()
     out["sessions_per_user_year"] = _ratio(sessions, (ts["users"].sum() / 52.0))
-    out["slipped_share"] = _ratio(ts["slipped_sessions"].sum(), ts["slipped_sessions"].sum() + sessions - ts["early_sessions"].sum())
+    due_held = sessions - ts["early_sessions"].sum()
+    out["slipped_share"] = _ratio(ts["slipped_sessions"].sum(), ts["slipped_sessions"].sum() + due_held)
     out["early_share"] = _ratio(ts["early_sessions"].sum(), sessions)
     out["parked_users"] = float(ts["parked_users"].mean())
     out["first_follow_up_wait_weeks"] = _ratio(ts["first_follow_up_wait_weeks_sum"].sum(), ts["first_follow_ups"].sum())

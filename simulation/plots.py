@@ -63,8 +63,8 @@ def time_use(ts: pd.DataFrame, title: str = "") -> plt.Figure:
     """Caseworker hours per week by activity (stacked)."""
     fig, ax = plt.subplots(figsize=(8, 4))
     years = _years(ts)
-    ax.stackplot(years, *[ts[f"hours_{a}"] for a in ACTIVITY_NAMES], labels=[a.replace("_", " ") for a in ACTIVITY_NAMES],
-                 alpha=0.85)
+    ax.stackplot(years, *[ts[f"hours_{a}"] for a in ACTIVITY_NAMES],
+                 labels=[a.replace("_", " ") for a in ACTIVITY_NAMES], alpha=0.85)
     ax.set(xlabel="years", ylabel="caseworker hours per week", title=f"Caseworker time use {title}".strip())
     ax.legend(loc="upper left", fontsize=8, ncol=3)
     fig.tight_layout()

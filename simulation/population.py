@@ -525,7 +525,8 @@ def sick_leave_and_aap(c: Citizens, s: Scenario, rng, week: int, events: WeekEve
     sick = np.flatnonzero(alive & (ben == Benefit.SICK_PAY))
     rate = np.where(c.short_sick[sick], h.short_sick_recovery, h.sick_recovery)
     helped = c.graded_return_until[sick] >= week     # activation and graded return from the office
-    rate = np.where(helped & ~c.short_sick[sick], rate * (1.0 + s.follow_up.graded_return_boost * s.follow_up.effect_scale), rate)
+    boost = 1.0 + s.follow_up.graded_return_boost * s.follow_up.effect_scale
+    rate = np.where(helped & ~c.short_sick[sick], rate * boost, rate)
     rec = sick[rng.random(len(sick)) < rate]
     c.health[rec[~c.short_sick[rec]]] = False
     c.benefit[rec] = Benefit.NONE
@@ -584,7 +585,8 @@ def expire_benefits(c: Citizens, s: Scenario, rng) -> None:
     """Unemployment benefit runs out; the qualification programme ends; early pension from 62."""
     lm, p = s.labour_market, s.population
     alive, ben = c.alive, c.benefit
-    c.benefit[alive & (ben == Benefit.UNEMPLOYMENT_BENEFIT) & (c.benefit_weeks >= lm.unemployment_benefit_weeks)] = Benefit.NONE
+    ub_end = alive & (ben == Benefit.UNEMPLOYMENT_BENEFIT) & (c.benefit_weeks >= lm.unemployment_benefit_weeks)
+    c.benefit[ub_end] = Benefit.NONE
     kvp_end = alive & (ben == Benefit.QUALIFICATION_PROGRAMME) & (c.benefit_weeks >= s.follow_up.qualification_weeks)
     c.benefit[kvp_end] = Benefit.NONE    # still in need: a new application for social assistance
     older = np.flatnonzero(alive & c.employed & (c.age >= p.early_pension_age) & (ben == Benefit.NONE))

@@ -796,7 +796,8 @@ def apply_settings(scenario: Scenario, **settings: Any) -> Scenario:
     dotted = {}
     for name, value in settings.items():
         if name not in SETTINGS:
-            raise ScenarioError("settings", name, _unknown_message(name, list(SETTINGS) + ["caseworkers", "caseload_cap"]))
+            allowed = list(SETTINGS) + ["caseworkers", "caseload_cap"]
+            raise ScenarioError("settings", name, _unknown_message(name, allowed))
         dotted[SETTINGS[name]] = value
     data = scenario.to_dict()
     for key, value in dotted.items():
@@ -848,7 +849,8 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | list[str] | None
     source = str(path)
     overrides = _parse_overrides(overrides)
     # a new population keeps the file's staff per adult, unless the units' staff are set too
-    citizens = None if any(k.startswith("office.units") for k in overrides) else overrides.pop("population.citizens", None)
+    staff_set = any(k.startswith("office.units") for k in overrides)
+    citizens = None if staff_set else overrides.pop("population.citizens", None)
     for key, value in overrides.items():
         _set_dotted(data, key, value, source=f"{source} (--set)", must_exist=True)
     try:

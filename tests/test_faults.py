@@ -148,7 +148,8 @@ WORK = ["--weeks", 40, "--set", "population.citizens=3000", "--set", "run.warmup
 def test_a_killed_worker_loses_nothing_its_runs_are_retried(tmp_path):
     out = tmp_path / "out"
     args = ["compare", G, S, "--replications", 3, *WORK, "--out", out, "--quiet"]
-    proc = subprocess.Popen([sys.executable, "-m", "simulation", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "simulation", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     worker = _wait_for_workers(proc)[0]
     time.sleep(0.5)
     worker.kill()                           # as the out-of-memory killer would

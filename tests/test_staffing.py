@@ -87,5 +87,6 @@ def test_a_reorganisation_is_scaled_with_the_office():
     full = _load("specialist_to_generalist")
     for before, after in zip(full.reorganisation, s.reorganisation, strict=True):
         total = sum(u.staff for u in before.units)
-        assert sum(u.staff for u in after.units) == max(len(before.units), round(total * 8000 / full.population.citizens))
+        expected = max(len(before.units), round(total * 8000 / full.population.citizens))
+        assert sum(u.staff for u in after.units) == expected
     assert s.total_staff == round(full.total_staff * 8000 / full.population.citizens)

@@ -41,7 +41,8 @@ def test_sweep_runs_locally_and_gives_a_tidy_table(tmp_path):
     spec = sw.load_sweep(sweep_file(tmp_path, GRID, extra="replications = 2"), SMALL)
     out = sw.run_sweep(spec, tmp_path / "out", jobs=1)
     assert len(out) == 4 * 2
-    assert {"point", "replication", "seed", "office.handoff_loss", "caseworkers", "share_2plus_lost"} <= set(out.columns)
+    columns = {"point", "replication", "seed", "office.handoff_loss", "caseworkers", "share_2plus_lost"}
+    assert columns <= set(out.columns)
     assert out.groupby("replication")["seed"].nunique().eq(1).all(), "replication r shares its seed across points"
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["runs"] == 8

@@ -143,7 +143,8 @@ def follow_up(office, c: Citizens, items: WorkItems, done: np.ndarray, ratio: np
         same = us.sessions_same[row, i]
         own = cw == us.cw[task, i]            # held by the user's own caseworker, not a colleague covering
         comp = office.staff.competence[cw, task]
-        gain = session_gain(fu, comp, np.where(own, same, 0), lost[i], np.maximum(hours - extra_hours(office, c, row, i), 0.0))
+        useful = np.maximum(hours - extra_hours(office, c, row, i), 0.0)   # reading the case makes no progress
+        gain = session_gain(fu, comp, np.where(own, same, 0), lost[i], useful)
         if row == 1 and s.office.portfolio:
             gain = gain * (1.0 + fu.portfolio_effect * portfolio_need(office, c, i))
         us.reassess[row, i[own]] = False
