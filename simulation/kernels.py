@@ -22,10 +22,10 @@ import numpy as np
 
 #: compile options: cache=True keeps the machine code on disk between processes (sweep workers
 #: load it instead of compiling); no fastmath, so floating point is exactly numpy's
-JIT = dict(cache=True, nogil=True, fastmath=False)
+compiled = nb.njit(cache=True, nogil=True, fastmath=False)
 
 
-@nb.njit(**JIT)
+@compiled
 def _relax(x: float, target: float, rate: float, extra: float) -> float:
     """x + rate * (target - x), times (1 + extra) where the move is downward (population._relax)."""
     gap = target - x
@@ -35,12 +35,12 @@ def _relax(x: float, target: float, rate: float, extra: float) -> float:
     return x + gap
 
 
-@nb.njit(**JIT)
+@compiled
 def _clip01(x: float) -> float:
     return min(max(x, 0.0), 1.0)
 
 
-@nb.njit(**JIT)
+@compiled
 def arena_drift(a, employed, benefit, in_education, short_sick, sa_top_up, low_income, age, partner_from,
                 nbr_activity, lost, income_table, sick_pay, early_pension, social_assistance, unemployment_benefit,
                 aap, rates, levels):
@@ -87,7 +87,7 @@ def arena_drift(a, employed, benefit, in_education, short_sick, sa_top_up, low_i
         a[3, i] = _clip01(econ)
 
 
-@nb.njit(**JIT)
+@compiled
 def population_census(a, alive, benefit, employed, age, in_education, sa_top_up, jobseeker_benefit, theta,
                       bins, n_benefits, adult_age):
     """The week's counts over every living slot, in one pass.
@@ -134,7 +134,7 @@ def population_census(a, alive, benefit, employed, age, in_education, sa_top_up,
     return position, counts
 
 
-@nb.njit(**JIT)
+@compiled
 def contacts_means(indptr, indices, data, alive, employed, activity):
     """Share of each slot's living contacts in work, and their mean activity arena (population.neighbour_means).
 
@@ -164,7 +164,7 @@ def contacts_means(indptr, indices, data, alive, employed, activity):
     return emp, act
 
 
-@nb.njit(**JIT)
+@compiled
 def distinct_caseload(economic, work, housing_social, n_staff):
     """Distinct users per caseworker over the economic, work and housing/social tasks (-1: none):
     a user counts once for a caseworker who holds two or three of their tasks."""
@@ -180,7 +180,7 @@ def distinct_caseload(economic, work, housing_social, n_staff):
     return caseload
 
 
-@nb.njit(**JIT)
+@compiled
 def arenas_lost(a, theta):
     """Arenas below ``theta`` per slot (int8), for every slot of ``a`` (4, slots)."""
     n = a.shape[1]
@@ -190,7 +190,7 @@ def arenas_lost(a, theta):
     return lost
 
 
-@nb.njit(**JIT)
+@compiled
 def office_pool(alive, employed, benefit, sa_top_up, economy, registered, intake_due, sa_pending, theta, no_benefit):
     """Slots that can need the office, in slot order (office.Office.pool): the living out of work, on a
     benefit, on social assistance or with their economy lost, and everyone the office already knows."""
@@ -210,7 +210,7 @@ def office_pool(alive, employed, benefit, sa_top_up, economy, registered, intake
     return pool
 
 
-@nb.njit(**JIT)
+@compiled
 def office_needs(pool, alive, employed, in_education, benefit, short_sick, benefit_weeks, sa_top_up, a, registered,
                  sa_pending, sa_applied, week, theta, sick_leave_follow_up_weeks, codes):
     """Who in ``pool`` needs work follow-up, social assistance, or housing and social follow-up

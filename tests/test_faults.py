@@ -534,7 +534,7 @@ def test_former_tracebacks_are_one_line(tmp_path, monkeypatch):
     cases = [
         (["run", G, "--seed", 2**64], "at most"),
         (["run", G, "--set", "office=x", "--set", "office.handoff_loss=0.1"], "'office' is a table"),
-        (["run", G, "--set", "population=[1]", "--set", "population.citizens=500"], "'population' is a table"),
+        (["run", G, "--set", "population=[1]", "--set", "population.citizens=500"], "population: must be a table"),
         (["sensitivity", tmp_path], "no manifest.json"),
     ]
     for args, words in cases:
