@@ -350,6 +350,7 @@ def cmd_compare(args) -> int:
     if not args.quiet:
         loaded = compare.load_comparison(folder)
         s = loaded.summary
+        assert s is not None          # (a complete comparison has its summary)
         print(f"compared {', '.join(plan.names)}: {plan.replications} replications each, {_processes(jobs)}")
         from .report import fmt, staffing_note
         print("\n".join(staffing_note(plan.scenarios)))     # staff per 1,000 adults, and a warning if they differ

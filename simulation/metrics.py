@@ -11,6 +11,8 @@ recorded year and averaged over the years.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -107,7 +109,8 @@ class Recorder:
         r[INDEX["sa_top_ups"]] = top_ups
         r[INDEX["on_social_assistance"]] = ben_counts[Benefit.SOCIAL_ASSISTANCE] + top_ups   # all recipients
         for name in ("jobs_found", "jobs_lost", "to_aap", "to_aap_from_sick_pay", "aap_exits",
-                     "aap_exits_to_disability", "to_disability", "to_disability_from_aap", "to_disability_from_sick_pay", "evictions"):
+                     "aap_exits_to_disability", "to_disability", "to_disability_from_aap",
+                     "to_disability_from_sick_pay", "evictions"):
             r[INDEX[name]] = getattr(events, name)
         r[INDEX["qualification_starts"]] = wk.qualification_starts
         known = office.known         # every user, applicant and benefit holder: the office's state is read here
@@ -199,7 +202,7 @@ def age_profile(c) -> dict[str, float]:
 
     def share(mask, lo, hi):
         band = alive & (age >= lo) & (age < hi)
-        return np.count_nonzero(mask & band) / max(np.count_nonzero(band), 1)
+        return float(np.count_nonzero(mask & band)) / max(int(np.count_nonzero(band)), 1)
 
     for name, (lo, hi) in EMPLOYMENT_BANDS.items():
         out[f"employment_{name}"] = share(c.employed, lo, hi)
@@ -221,7 +224,7 @@ def _population_counts(c, theta: float) -> tuple[np.ndarray, np.ndarray]:
                              JOBSEEKER, theta, AXIS_BINS, len(Benefit), 20.0)
 
 
-def _ratio(num: float, den: float) -> float:
+def _ratio(num: Any, den: Any) -> float:
     return float(num / den) if den > 0 else float("nan")
 
 

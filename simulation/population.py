@@ -96,7 +96,7 @@ class Citizens:
     sa_paid_week: np.ndarray = column(np.int32, NEVER)    # last social-assistance payment
     sa_month_mask: np.ndarray = column(np.int16, 0)       # calendar months this year with a payment
     sa_months_last_year: np.ndarray = column(np.int8, 0)
-    arenas: np.ndarray = field(default=None)              # (4, capacity) arena scores
+    arenas: np.ndarray = field(default=None)  # type: ignore[arg-type]   # (4, capacity), set by empty()
     next_id: int = 0
     last_outflow: int = 0                                  # leavers last week: this week's newcomers
     nbr_employed: np.ndarray | None = None                 # what each citizen sees in their network
@@ -340,6 +340,7 @@ def step(c: Citizens, s: Scenario, rng: np.random.Generator, week: int, free_slo
     expire_benefits(c, s, rng)
     c.benefit_weeks += 1
     c.weeks_out += ~c.employed & c.alive
+    assert c.nbr_activity is not None   # (refreshed above)
     drift(c, s, c.nbr_activity, lost)
     events.spells_ended.append(_track_spells(c, was_jobseeker, week))
     _count_assistance_months(c, week)
@@ -500,6 +501,7 @@ def find_jobs(c: Citizens, s: Scenario, rng, week: int, events: WeekEvents) -> N
     a = c.arenas
     seek = np.flatnonzero(c.alive & ~c.employed & ~c.in_education & SEEKS_WORK.take(c.benefit))
     arena = a[WORK, seek]
+    assert c.nbr_employed is not None   # (refreshed before job finding)
     h = (lm.job_finding * (lm.job_finding_floor + (1.0 - lm.job_finding_floor) * arena ** lm.work_arena_elasticity)
          * (1.0 - lm.complexity_penalty) ** (c.health[seek].astype(np.int8) + c.substance_use[seek] + c.language[seek])
          * (1.0 - lm.job_lead_weight + lm.job_lead_weight * c.nbr_employed[seek]))

@@ -185,7 +185,8 @@ def read_json(path: Path) -> dict | None:
 
 
 def write_run(result: RunResult, folder: Path, *, argv: list[str] | None = None,
-              scenario_files: list[Path] = (), figures: bool = True, started: str | None = None) -> Path:
+              scenario_files: tuple[Path, ...] | list[Path] = (),
+              figures: bool = True, started: str | None = None) -> Path:
     """Write one run to ``folder`` (created; must not already hold files). Returns the folder."""
     from . import plots  # matplotlib only when figures are drawn
     from .metrics import steady_state

@@ -123,6 +123,7 @@ def plan_robustness(ranges: dict[str, tuple[float, float]] | None = None) -> lis
 def _apply(s: Scenario, v: Variant) -> Scenario:
     if v.parameter is None:
         return s
+    assert v.value is not None
     value = int(v.value) if isinstance(getattr_dotted(s, v.parameter), int) else v.value
     return s.replace(**{v.parameter: value})
 

@@ -976,7 +976,8 @@ def parse_value(raw: str) -> Any:
 
 def _set_dotted(data: dict, key: str, value: Any, *, source, must_exist: bool) -> None:
     parts = key.split(".")
-    node, cls = data, Scenario
+    node: Any = data
+    cls: Any = Scenario
     for depth, part in enumerate(parts):
         names = _field_names(cls)
         if part not in names:
@@ -984,7 +985,7 @@ def _set_dotted(data: dict, key: str, value: Any, *, source, must_exist: bool) -
         if depth == len(parts) - 1:
             node[part] = value
             return
-        sub = _field_types(cls)[part]
+        sub: Any = _field_types(cls)[part]
         if not dataclasses.is_dataclass(sub):
             raise ScenarioError(source, key, f"'{'.'.join(parts[:depth + 1])}' is a value, not a table")
         node = node.setdefault(part, {})
@@ -1175,8 +1176,8 @@ def reference_markdown() -> str:
              "Generated from `simulation/scenario.py` by `python -m simulation.scenario`; do not edit by hand.",
              "Sources are `seed:line` against docs/references.md (see docs/sources.md), a named statistic,",
              "or `assumption` (listed in docs/calibration.md).", ""]
-    groups = [("", Scenario, [f for f in dataclasses.fields(Scenario) if f.name in ("name", "description",
-                                                                                "reorganisation")])]
+    top = [f for f in dataclasses.fields(Scenario) if f.name in ("name", "description", "reorganisation")]
+    groups: list[tuple[str, Any, Any]] = [("", Scenario, top)]
     groups += [(name, cls, dataclasses.fields(cls)) for name, cls in _sections()]
     groups.append(("office.units[]", Unit, dataclasses.fields(Unit)))
     groups.append(("reorganisation[]", Reorganisation, dataclasses.fields(Reorganisation)))
@@ -1191,8 +1192,8 @@ def reference_markdown() -> str:
             elif f.name == "reorganisation":
                 default = "none"
             else:
-                default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-                default = f"`{_toml_value(default)}`"
+                value = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+                default = f"`{_toml_value(value)}`"
             m = f.metadata
             lines.append(f"| `{f.name}` | {default} | {m['unit']} | {_allowed(m)} | {m['source']} | {m['doc']} |")
         lines.append("")
@@ -1225,7 +1226,7 @@ def template_toml() -> str:
                 continue
             m = f.metadata
             comment = f"{m['unit']}; {m['source']}" if m["unit"] else m["source"]
-            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[operator]
             out.append(f"{f.name} = {_toml_value(default)}  # {comment}")
         out.append("")
     for unit in Office().units:
