@@ -18,6 +18,7 @@ import pandas as pd
 from .analysis import interval
 from .runner import Task, execute, seeds
 from .scenario import Scenario, load_scenario
+from .vocabulary import DEFAULT_ROOT_SEED
 
 #: office -> scenario file in the offices folder
 OFFICES = {
@@ -112,7 +113,7 @@ def load_offices(scenario_dir: str | Path, offices=None, overrides=()) -> dict[s
 
 
 def compare_offices(scenario_dir: str | Path, replications: int = 1, weeks: int | None = None,
-                    seed: int = 20261122, jobs: int = 1, *, offices=None, citizens: int | None = None,
+                    seed: int = DEFAULT_ROOT_SEED, jobs: int = 1, *, offices=None, citizens: int | None = None,
                     warmup_weeks: int | None = None, overrides=()) -> pd.DataFrame:
     """Run each office and set its simulated caseloads and staff figures beside 002's.
 

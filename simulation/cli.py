@@ -15,6 +15,7 @@ from pathlib import Path
 from . import indicators
 from .scenario import ScenarioError
 from .version import VersionAction
+from .vocabulary import DEFAULT_ROOT_SEED
 
 EXIT_FAILED = 1          # runs failed, or the file system refused a write: what finished is kept
 EXIT_BAD_INPUT = 2
@@ -180,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "write DIR/validation.md and DIR/validation.csv; misses are shown, not hidden.")
     val.add_argument("--replications", type=_whole_number(2, 10_000), default=5, help="runs per variant (default 5)")
     val.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: all cores)")
-    val.add_argument("--seed", type=_seed, default=20261122, help="root seed")
+    val.add_argument("--seed", type=_seed, default=DEFAULT_ROOT_SEED, help="root seed")
     val.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="folder with the default scenarios")
     val.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
                      help="override a value in every scenario (e.g. to see a target fail)")

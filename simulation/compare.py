@@ -30,9 +30,9 @@ from .batch import Batch, describe_status, run_batch
 from .results import ResultsError, file_sha256, read_json
 from .runner import RunResult, Task, seeds
 from .scenario import Scenario, ScenarioError, load_scenario
+from .vocabulary import DEFAULT_ROOT_SEED  # (also read as compare.DEFAULT_ROOT_SEED)
 
 DEFAULT_REPLICATIONS = 20
-DEFAULT_ROOT_SEED = 20261122
 
 
 @dataclass

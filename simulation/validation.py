@@ -18,6 +18,8 @@ import pandas as pd
 from .analysis import interval
 from .runner import Task, execute, seeds
 from .scenario import Scenario, apply_settings, load_scenario
+from .vocabulary import ARCHETYPES, DEFAULT_ROOT_SEED
+from .vocabulary import ORGANISATIONS as VOCABULARY_ORGANISATIONS
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ class Pattern:
     expected: str          # "higher" or "lower": the variant against the baseline
 
 
-ORGANISATIONS = ("generalist", "specialist", "target_group_teams")
+ORGANISATIONS = ARCHETYPES
 
 
 def _per_organisation(id, label, source, variant, metric, expected):
@@ -191,7 +193,7 @@ PATTERNS = [
 
 
 #: the scenario files validation reads from the scenarios folder
-SCENARIOS = ("generalist", "specialist", "target_group_teams", "benefit_lines")
+SCENARIOS = VOCABULARY_ORGANISATIONS
 #: experiments: name -> (scenario it changes, how)
 _CHANGES = {
     "staff_60": lambda s: apply_settings(s, caseworkers=round(s.total_staff * 0.6)),
@@ -227,7 +229,7 @@ def derived(summary: dict) -> dict:
             "follow_up_benefit_gap": abs(float(np.log(ratio))) if ratio > 0 else np.nan}
 
 
-def run_all(scenario_dir: Path, replications: int, jobs: int = 1, seed: int = 20261122, overrides=(),
+def run_all(scenario_dir: Path, replications: int, jobs: int = 1, seed: int = DEFAULT_ROOT_SEED, overrides=(),
             progress=None) -> pd.DataFrame:
     """Every variant x replication; one row each (common random numbers across variants)."""
     scenarios = {n: load_scenario(Path(scenario_dir) / f"{n}.toml", list(overrides)) for n in SCENARIOS}

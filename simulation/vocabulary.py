@@ -94,6 +94,10 @@ ACTIVITY_NAMES = tuple(a.name.lower() for a in Activity)
 
 #: the three office archetypes and the pre-reform split (scenario files of the same names)
 ORGANISATIONS = ("generalist", "specialist", "target_group_teams", "benefit_lines")
+#: the three archetypes compared throughout (validation, notebooks, the demo)
+ARCHETYPES = ORGANISATIONS[:3]
+#: the root seed from which batches (compare, validate, the AFI offices) derive their run seeds
+DEFAULT_ROOT_SEED = 20261122
 
 
 def by_member(enum: type[IntEnum], values: Mapping, default=0.0, dtype=np.float64) -> np.ndarray:

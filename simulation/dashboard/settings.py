@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from simulation.scenario import Scenario, load_scenario
+from simulation.vocabulary import ORGANISATIONS
 
-ORGANISATIONS = ("generalist", "specialist", "target_group_teams", "benefit_lines")
 PRIORITY_RULES = ("need_based", "date_order", "creaming")
 SCENARIO_DIR = Path(__file__).resolve().parent.parent.parent / "scenarios"
 
