@@ -63,7 +63,8 @@ def test_a_new_caseworker_costs_a_reassessment(specialist):
     generalist = ms.WelfareModel(small(ms.load_scenario(SCENARIOS / "generalist.toml"), citizens=2000, weeks=30,
                                        warmup=20), rng=4).run()
     users = generalist.office.users
-    assert not (users.reassess[0] & (users.cw[Task.WORK] >= 0)).any(), "one caseworker for everything: nothing to retell"
+    held = users.reassess[0] & (users.cw[Task.WORK] >= 0)
+    assert not held.any(), "one caseworker for everything: nothing to retell"
 
 
 def test_strain_raises_sick_leave_and_turnover(specialist):
