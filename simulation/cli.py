@@ -182,6 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--replications", type=_whole_number(2, 10_000), default=5, help="runs per variant (default 5)")
     val.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: all cores)")
     val.add_argument("--seed", type=_seed, default=DEFAULT_ROOT_SEED, help="root seed")
+    val.add_argument("--offices", action="store_true",
+                     help="also run the seven AFI case offices (scenarios/offices/) and set their caseloads, staff "
+                          "sick leave and turnover beside what 002 reports (docs/offices.md; adds about 14 default "
+                          "runs' worth of time)")
     val.add_argument("--scenarios", type=Path, default=Path("scenarios"), help="folder with the default scenarios")
     val.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
                      help="override a value in every scenario (e.g. to see a target fail)")
@@ -291,9 +295,19 @@ def cmd_validate(args) -> int:
         if bar:
             bar.close()
     targets, patterns = validation.check_targets(reps), validation.check_patterns(reps)
+    offices = None
+    if args.offices:              # the seven AFI offices' caseloads and staff figures against 002
+        from . import afi
+        offices = afi.compare_offices(args.scenarios / "offices", replications=1, seed=args.seed, jobs=jobs,
+                                      overrides=args.overrides)
     with staging(folder) as tmp:
         validation.write(tmp, targets, patterns, args.replications, args.seed, reps=reps)
         reps.to_parquet(tmp / "replications.parquet", index=False)
+        if offices is not None:
+            from . import afi
+            offices.to_csv(tmp / "offices.csv", index=False)
+            with (tmp / "validation.md").open("a", encoding="utf-8") as fh:
+                fh.write("\n## The seven AFI offices against 002 (one replication each)\n\n" + afi.markdown(offices))
     if not args.quiet:
         measured = targets[targets.holds.isin(["yes", "no"])]
         print(f"targets: {(measured.holds == 'yes').sum()} of {len(measured)} hold; "
