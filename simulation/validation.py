@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import indicators
 from .analysis import interval
 from .runner import Task, execute, seeds
 from .scenario import Scenario, apply_settings, load_scenario
@@ -349,6 +350,7 @@ def write(folder: Path, targets: pd.DataFrame, patterns: pd.DataFrame, replicati
                 r = office[(office["scenario"] == org) & (office["metric"] == metric)]
                 cells.append(f"{_num(r['mean'].iloc[0])} ({_num(r['ci_low'].iloc[0])} to {_num(r['ci_high'].iloc[0])})"
                              if len(r) else "")
-            lines.append(f"| `{metric}` | " + " | ".join(cells) + " |")
+            label = indicators.label(metric) if indicators.known(metric) else metric
+            lines.append(f"| {label} (`{metric}`) | " + " | ".join(cells) + " |")
     lines.append("")
     (folder / "validation.md").write_text("\n".join(lines), encoding="utf-8")
