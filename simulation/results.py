@@ -148,27 +148,20 @@ def _finite(obj):
 
 
 def write_json(path: Path, data: dict) -> None:
-    """Write JSON atomically (temporary file, then rename): a reader, a crash or a full disk
-    sees the old file or the new one, never half of one."""
+    """Write JSON atomically: a reader, a crash or a full disk sees the old file or the new one,
+    never half of one (NaN and infinity as null)."""
+    write_text_atomic(path, json.dumps(_finite(data), indent=2, default=str, allow_nan=False) + "\n")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a text file atomically: a temporary file, flushed to disk, then renamed."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.partial")
     try:
         with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(json.dumps(_finite(data), indent=2, default=str, allow_nan=False) + "\n")
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a text file atomically (temporary file, then rename)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .analysis import interval
 from .runner import Task, execute
-from .scenario import Scenario
+from .scenario import Scenario, getattr_dotted
 
 #: assumption parameters that can decide an organisation comparison, with a plausible range
 #: (docs/organisation.md): hand-off costs, continuity, learning, breadth, strain, covering
@@ -126,12 +126,6 @@ def _apply(s: Scenario, v: Variant) -> Scenario:
     assert v.value is not None
     value = int(v.value) if isinstance(getattr_dotted(s, v.parameter), int) else v.value
     return s.replace(**{v.parameter: value})
-
-
-def getattr_dotted(obj, dotted: str):
-    for part in dotted.split("."):
-        obj = getattr(obj, part)
-    return obj
 
 
 def run_robustness(scenarios: list[Scenario], seeds: list[int], variants: list[Variant], jobs: int = 1,

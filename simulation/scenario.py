@@ -974,6 +974,17 @@ def parse_value(raw: str) -> Any:
         return raw
 
 
+def getattr_dotted(obj, dotted: str, default=...):
+    try:
+        for part in dotted.split("."):
+            obj = getattr(obj, part)
+    except AttributeError:
+        if default is ...:
+            raise
+        return default
+    return obj
+
+
 def _set_dotted(data: dict, key: str, value: Any, *, source, must_exist: bool) -> None:
     parts = key.split(".")
     node: Any = data

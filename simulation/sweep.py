@@ -46,6 +46,7 @@ from .scenario import (
     Scenario,
     ScenarioError,
     apply_settings,
+    getattr_dotted,
     load_scenario,
     parse_value,
     read_toml,
@@ -336,17 +337,6 @@ def _check_size(doc: _SweepDoc, sweep: Sweep, max_runs: int) -> None:
     if runs > max_runs:
         raise doc.err("max_runs", f"the design has {runs:,} runs, more than {max_runs:,}; "
                                   "shrink it, or set max_runs (in the file or with --set max_runs=N) if you mean it")
-
-
-def getattr_dotted(obj, dotted: str, default=...):
-    try:
-        for part in dotted.split("."):
-            obj = getattr(obj, part)
-    except AttributeError:
-        if default is ...:
-            raise
-        return default
-    return obj
 
 
 def check_points(sweep: Sweep) -> pd.DataFrame:
