@@ -7,7 +7,7 @@ Runs a scenario (default: scenarios/generalist.toml) scaled to ``--citizens`` wi
   ``wall_s`` is the whole ``run()`` call;
 * ``citizen_weeks_per_s``: citizens x simulated weeks (warm-up included) / ``simulate_s``;
 * ``kernels_load_s``: the one-off cost, per process, of importing numba and loading the compiled
-  kernels (simulation/kernels.py) from their on-disk cache (or compiling them the first time):
+  kernels (simulation/kernels/) from their on-disk cache (or compiling them the first time):
   paid by a tiny untimed run *before* the timed one, so ``simulate_s`` is the steady-state step;
   add it for a single run from a cold process;
 * ``peak_rss_mb``: the process's peak resident memory (``ru_maxrss``) right after the run, so

@@ -1,4 +1,4 @@
-"""Each compiled kernel (simulation/kernels.py) against a plain-numpy reference on small inputs.
+"""Each compiled kernel (simulation/kernels/) against a plain-numpy reference on small inputs.
 
 The references are the numpy code the kernels replaced; the kernels must agree bit for bit,
 which is what keeps a run's tables identical for a given seed.
@@ -244,3 +244,24 @@ def test_office_pool_and_needs_match_the_numpy_reference(seed):
     np.testing.assert_array_equal(office.users.sa_pending, ref_users.sa_pending)
     np.testing.assert_array_equal(office.users.sa_applied, ref_users.sa_applied)
     assert (ref_users.sa_applied == 7).any()          # some applied this week
+
+
+def test_counter_based_draws_match_the_reference_and_are_uniform():
+    from simulation.kernels import compiled, uniform, uniform_reference
+
+    @compiled
+    def draws(key, n, purpose):
+        out = np.empty(n)
+        for i in range(n):
+            out[i] = uniform(key, i, purpose)
+        return out
+
+    key = np.uint64(123456789)
+    got = draws(key, 50_000, 3)
+    assert np.array_equal(got, uniform_reference(int(key), np.arange(50_000), 3))
+    assert got.min() >= 0.0 and got.max() < 1.0
+    counts = np.histogram(got, bins=10, range=(0, 1))[0]
+    assert np.all(np.abs(counts - 5_000) < 5 * np.sqrt(5_000))          # about uniform
+    other = draws(key, 50_000, 4)                                         # another purpose: independent
+    assert abs(np.corrcoef(got, other)[0, 1]) < 0.02
+    assert not np.array_equal(draws(key + np.uint64(1), 10, 3), got[:10])   # another week: other draws

@@ -1,0 +1,26 @@
+"""Compiled kernels for the hot passes of the weekly step (numba, compiled once and cached on disk).
+
+Each kernel fuses what plain-numpy code did in many passes over arrays of the population's size
+into one loop over the slots, and does the same floating-point operations in the same order as
+its plain-numpy reference, so the two agree bit for bit (tests/test_kernels.py checks each kernel
+against its reference on small inputs). Draws inside kernels come from a counter-based stream
+keyed from the run's generator (:mod:`.compile`). numba is imported only when a kernel is first
+used, never by the command line's start-up.
+
+Modules are named after the submodel, kernels after the mechanism they implement:
+
+* :mod:`.arenas`: :func:`arena_drift`, the weekly move of the four arenas toward their targets
+  (population.drift); :func:`arenas_lost` (Citizens.arenas_lost); :func:`contacts_means`, what each
+  citizen sees of their contacts' work and activity (population.neighbour_means);
+* :mod:`.census`: :func:`population_census`, the week's counts for the indicators (metrics.Recorder);
+* :mod:`.office`: :func:`office_pool` and :func:`office_needs`, who can need the office and what
+  they need (office.Office.pool, .needs); :func:`distinct_caseload`, users per caseworker.
+"""
+
+from .arenas import arena_drift, arenas_lost, contacts_means
+from .census import population_census
+from .compile import compiled, uniform, uniform_reference, week_key
+from .office import distinct_caseload, office_needs, office_pool
+
+__all__ = ["arena_drift", "arenas_lost", "compiled", "contacts_means", "distinct_caseload", "office_needs",
+           "office_pool", "population_census", "uniform", "uniform_reference", "week_key"]

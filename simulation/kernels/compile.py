@@ -1,0 +1,48 @@
+"""How kernels are compiled, and the counter-based random draws they share.
+
+Draws inside a kernel come from a counter-based stream: a citizen's uniform number for one
+purpose in one week is a hash (splitmix64) of the week's key, the citizen's slot and the
+purpose. The week's key is drawn from the run's one ``numpy.random.Generator``, so one seed still
+drives everything; a draw does not depend on which other citizens drew, or in what order, so a
+kernel and its plain-numpy reference (:func:`uniform_reference`) agree bit for bit.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+#: compile options: cache=True keeps the machine code on disk between processes (sweep workers
+#: load it instead of compiling); no fastmath, so floating point is exactly numpy's
+compiled = nb.njit(cache=True, nogil=True, fastmath=False)
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_PURPOSE = np.uint64(0xD6E8FEB86659FD93)
+_TO_UNIT = 1.0 / 9007199254740992.0          # 2**-53
+
+
+@compiled
+def uniform(key, slot, purpose):
+    """A uniform number in [0, 1) for ``slot`` and ``purpose`` (small integers) under the week's ``key`` (uint64)."""
+    z = key + np.uint64(slot) * _GOLDEN + np.uint64(purpose) * _PURPOSE
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    z = z ^ (z >> np.uint64(31))
+    return np.float64(z >> np.uint64(11)) * _TO_UNIT
+
+
+def uniform_reference(key: int, slots: np.ndarray, purpose: int) -> np.ndarray:
+    """:func:`uniform` for many slots in plain numpy (the tests' reference)."""
+    with np.errstate(over="ignore"):
+        z = np.uint64(key) + slots.astype(np.uint64) * _GOLDEN + np.uint64(purpose) * _PURPOSE
+        z = (z ^ (z >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+
+
+def week_key(rng: np.random.Generator) -> np.uint64:
+    """The key of one kernel call's draws, from the run's generator (one seed drives everything)."""
+    return np.uint64(rng.integers(0, 2**63, dtype=np.int64))
