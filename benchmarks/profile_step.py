@@ -26,7 +26,7 @@ import simulation as ms
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "generalist.toml"
 PHASES = {"citizens (population.step)": ("population.py", "step"),
-          "office (Office.step)": ("organisation.py", "step"),
+          "office (Office.step)": ("office/office.py", "step"),
           "indicators (Recorder.record)": ("metrics.py", "record")}
 
 

@@ -15,6 +15,9 @@ import numpy as np
 #: compile options: cache=True keeps the machine code on disk between processes (sweep workers
 #: load it instead of compiling); no fastmath, so floating point is exactly numpy's
 compiled = nb.njit(cache=True, nogil=True, fastmath=False)
+#: a helper called from kernels' loops, inlined into its caller (a call that passes arrays costs
+#: more than the helper's work)
+inlined = nb.njit(cache=True, nogil=True, fastmath=False, inline="always")
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

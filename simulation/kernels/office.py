@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .compile import compiled
+from .compile import compiled, inlined
 
 
 @compiled
@@ -74,3 +74,209 @@ def distinct_caseload(economic, work, housing_social, n_staff):
         if h >= 0 and h != e and h != w:
             caseload[h] += 1
     return caseload
+
+
+# ---- the week's work items (office/work.py) --------------------------------------------------
+#: the parts of the week's items, in the order they are listed (and so the order of ties)
+INTAKE_PART, DECISION_PART, RENEWAL_PART, COORDINATION_PART, ASSESSMENT_PART, DIALOGUE_PART = range(6)
+RULE_PARTS = 6
+#: then due and early sessions of work follow-up (row 0) and of housing and social follow-up (row 1)
+SESSION_PARTS = 4
+
+
+#: the task whose caseworker does each rule part (coordination: the receiver, listed apart)
+TASK_OF_PART = np.array([0, 1, 1, -1, 2, 2])
+
+
+@inlined
+def rule_flags(intake, econ_cw, work_cw, applied, on_sa, renewal_due, unassessed, dialogue_due):
+    """A bit per rule part for one user: intake (waiting, with an intake caseworker), a decision on
+    an application and a renewal (with an economic caseworker), a work-ability assessment and a
+    dialogue meeting (registered, with a work caseworker)."""
+    f = (1 << INTAKE_PART) if intake else 0
+    if econ_cw:
+        f |= (1 << DECISION_PART) if applied else 0
+        f |= (1 << RENEWAL_PART) if on_sa and renewal_due else 0
+    if work_cw:
+        f |= (1 << ASSESSMENT_PART) if unassessed else 0
+        f |= (1 << DIALOGUE_PART) if dialogue_due else 0
+    return f
+
+
+@inlined
+def rule_key(part, intake_week, sa_applied, next_renewal, week, benefit_weeks):
+    """The order of a rule item within its class (lower first): waiting since intake, since the
+    application, the renewal date, or the start of the benefit (assessments, dialogue meetings)."""
+    if part == INTAKE_PART:
+        return intake_week
+    if part == DECISION_PART:
+        return sa_applied
+    if part == RENEWAL_PART:
+        return next_renewal
+    return week - benefit_weeks
+
+
+@inlined
+def norm_ratio(week, last_session, intake_week, norm, tightest):
+    """Weeks waited since the last session (or the intake) / the norm interval, and the weeks
+    waited; the ratio is -1 if no session may be held yet: one is brought forward no earlier
+    than ``tightest`` share of the norm, and never more than weekly."""
+    waited = week - max(last_session, intake_week)
+    ratio = waited / norm
+    return (ratio if ratio >= max(tightest, 1.0 / norm) else -1.0), waited
+
+
+@compiled
+def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, registered, sa_pending, next_renewal,
+                blocked_until, parked_until, last_session, need_level, dialogue_held, benefit, sa_top_up,
+                benefit_weeks, work_ability_assessed, short_sick, cw_interval, interval_by_need, week, intake_on,
+                rule_hours, session_hours, tightest, interval_qual, codes, dialogue_from, n_staff):
+    """The first pass of the week's items (work.week_items): what each user in ``pool`` brings, items
+    per part, and each caseworker's demand, the hours of intake, rule work and due sessions (the
+    time pressure's numerator).
+
+    ``rule_hours``: hours of an item of each rule part; ``codes``: (social assistance, AAP, sick pay,
+    qualification programme) benefit codes; ``cw_interval``: each caseworker's unit's own norm (0:
+    none). Returns ``counts`` (rule parts, then due and early sessions of each follow-up row),
+    ``demand``, and per user: ``flags`` (a bit per rule part) and, per follow-up row, the norm
+    ``ratio`` (weeks waited / norm interval, work.norm_interval; -1: no session this week) and the
+    weeks ``waited``. Demand is summed part by part, as the numpy code's per-part ``bincount`` did,
+    so the pressure agrees bit for bit.
+    """
+    social_assistance, aap, sick_pay, qualification = codes[0], codes[1], codes[2], codes[3]
+    m = len(pool)
+    flags = np.zeros(m, dtype=np.uint8)
+    ratio = np.full((2, m), -1.0)
+    waited = np.zeros((2, m), dtype=np.int64)
+    counts = np.zeros(RULE_PARTS + SESSION_PARTS, dtype=np.int64)
+    part_hours = np.zeros((RULE_PARTS, n_staff))
+    due = np.zeros((2, n_staff), dtype=np.int64)
+    for j in range(m):
+        i = pool[j]
+        reg, ben = registered[i], benefit[i]
+        f = rule_flags(intake_on and intake_due[i] and cw[0, i] >= 0, cw[1, i] >= 0, reg and cw[2, i] >= 0,
+                       sa_pending[i] and reg, ben == social_assistance or sa_top_up[i], next_renewal[i] <= week,
+                       ben == aap and not work_ability_assessed[i],
+                       ben == sick_pay and not short_sick[i] and benefit_weeks[i] >= dialogue_from
+                       and not dialogue_held[i])
+        flags[j] = f
+        for p in range(RULE_PARTS):
+            if f >> p & 1:
+                counts[p] += 1
+                part_hours[p, cw[TASK_OF_PART[p], i]] += rule_hours[p]
+        # the appointment book: a session due, or (with hours to spare) one that may be brought forward
+        if not (reg and week >= blocked_until[i] and week >= parked_until[i]):
+            continue
+        for row in range(2):
+            k = cw[2 + row, i]
+            if k < 0 or not (need_work[j] if row == 0 else need_hs[j]):
+                continue
+            # the norm: the unit's own, else the qualification programme's, else by need level
+            norm = cw_interval[k] if cw_interval[k] > 0 else (
+                interval_qual if ben == qualification else interval_by_need[need_level[i]])
+            r, w = norm_ratio(week, last_session[row, i], intake_week[i], norm, tightest)
+            if r < 0.0:
+                continue
+            ratio[row, j] = r
+            waited[row, j] = w
+            if r >= 1.0:
+                counts[RULE_PARTS + 2 * row] += 1
+                due[row, k] += 1
+            else:
+                counts[RULE_PARTS + 2 * row + 1] += 1
+    for k in coord:
+        part_hours[COORDINATION_PART, k] += rule_hours[COORDINATION_PART]
+    counts[COORDINATION_PART] = len(coord)
+    demand = np.zeros(n_staff)
+    for p in range(RULE_PARTS):
+        demand += part_hours[p]
+    for row in range(2):
+        demand += due[row] * session_hours
+    return counts, demand, flags, ratio, waited
+
+
+@inlined
+def creaming_key(rule, work, activity, housing, economy, waited, pull):
+    """The order of a due session (lower first), creaming.order_key for one user: the priority
+    rule's base order (0 most marginalised first, 1 longest waiting first, 2 closest to work
+    first), pulled by ``pull`` toward closeness to work."""
+    if rule == 0:
+        base = 1.0 - (((work + activity) + housing) + economy) / 4.0
+    elif rule == 1:
+        base = min(max(waited / 104.0, 0.0), 1.0)
+    else:
+        base = work
+    return -((1.0 - pull) * base + pull * work)
+
+
+@inlined
+def extra_hours(row, reassess, substance_use, housing, language, held, theta, reassessment_hours, service_hours):
+    """Hours a session takes beyond its length, work.extra_hours for one user: reading the case after
+    a change of caseworker; in housing and social follow-up (row 1), the service the office holds
+    for the user's need (work.portfolio_need: ``held`` flags substance use, housing, introduction)."""
+    extra = (1.0 if reassess else 0.0) * reassessment_hours
+    if row == 1 and (held[0] or held[1] or held[2]):
+        need = (held[0] and substance_use) or (held[1] and housing < theta) or (held[2] and language)
+        extra = extra + (1.0 if need else 0.0) * service_hours
+    return extra
+
+
+@compiled
+def work_items(counts, pool, flags, ratio, waited, coord, cw, intake_week, sa_applied, next_renewal, benefit_weeks,
+               week, rule_hours, length, pull, rule, reassess, held, a, substance_use, language, theta,
+               reassessment_hours, service_hours, kinds, klasses):
+    """The week's work items (work.week_items) from :func:`work_demand`'s pass, listed part by part,
+    each part in pool order (coordination in the order owed): caseworker, class, key, hours, kind,
+    slot (-1 for coordination) and norm ratio (0 for rule work). ``length``: each caseworker's
+    session length under pressure; ``pull``: their creaming pull; ``kinds`` and ``klasses``: the
+    WorkKind and Priority of each part; ``held`` (3 flags), the portfolio the office holds."""
+    start = np.zeros(len(counts) + 1, dtype=np.int64)
+    start[1:] = np.cumsum(counts)
+    n = start[-1]
+    out_cw = np.empty(n, dtype=np.int64)
+    out_key = np.empty(n)
+    out_hours = np.empty(n)
+    out_who = np.empty(n, dtype=np.int64)
+    ratio_of = np.zeros(n)
+    at = start[:-1].copy()
+    for j in range(len(pool)):
+        i = pool[j]
+        f = flags[j]
+        if f:
+            for p in range(RULE_PARTS):
+                if f >> p & 1:
+                    k = at[p]
+                    at[p] += 1
+                    out_cw[k] = cw[TASK_OF_PART[p], i]
+                    out_hours[k] = rule_hours[p]
+                    out_who[k] = i
+                    out_key[k] = rule_key(p, intake_week[i], sa_applied[i], next_renewal[i], week, benefit_weeks[i])
+        for row in range(2):
+            r = ratio[row, j]
+            if r < 0.0:
+                continue
+            p = RULE_PARTS + 2 * row + (0 if r >= 1.0 else 1)
+            k = at[p]
+            at[p] += 1
+            c = cw[2 + row, i]
+            out_cw[k] = c
+            out_hours[k] = length[c] + extra_hours(row, reassess[row, i], substance_use[i], a[2, i], language[i],
+                                                   held, theta, reassessment_hours, service_hours)
+            out_who[k] = i
+            ratio_of[k] = r
+            if r >= 1.0:
+                out_key[k] = creaming_key(rule, a[0, i], a[1, i], a[2, i], a[3, i], waited[row, j], pull[c])
+            else:
+                out_key[k] = -r
+    for m in range(len(coord)):
+        k = start[COORDINATION_PART] + m
+        out_cw[k] = coord[m]
+        out_key[k] = week
+        out_hours[k] = rule_hours[COORDINATION_PART]
+        out_who[k] = -1
+    out_kind = np.empty(n, dtype=np.int8)
+    out_klass = np.empty(n, dtype=np.int8)
+    for p in range(len(counts)):
+        out_kind[start[p]:start[p + 1]] = kinds[p]
+        out_klass[start[p]:start[p + 1]] = klasses[p]
+    return out_cw, out_klass, out_key, out_hours, out_kind, out_who, ratio_of

@@ -11,6 +11,10 @@ import numpy as np
 
 from ..vocabulary import Arena
 
+#: the priority rules, in the order the compiled week's items know them
+#: (:func:`simulation.kernels.office.creaming_key` computes :func:`order_key` item by item)
+RULES = ("need_based", "date_order", "creaming")
+
 
 def pull(pressure: np.ndarray, creaming_under_pressure: float) -> np.ndarray:
     """Per caseworker, how far the order is pulled toward creaming (0 = the rule as written)."""

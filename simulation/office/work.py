@@ -19,7 +19,6 @@ from ..population import Citizens
 from ..vocabulary import Activity, Arena, Benefit, NeedLevel, Task, by_member
 from . import creaming
 from .crowding_out import Priority
-from .state import FOLLOW_UP_TASKS
 
 
 class WorkKind(IntEnum):
@@ -45,6 +44,12 @@ KIND_TASK = by_member(WorkKind, {
     WorkKind.WORK_SESSION: Task.WORK, WorkKind.HOUSING_SOCIAL_SESSION: Task.HOUSING_SOCIAL}, dtype=np.int64)
 SESSION_KIND = (WorkKind.WORK_SESSION, WorkKind.HOUSING_SOCIAL_SESSION)   # by row of FOLLOW_UP_TASKS
 FOLLOW_UP_KINDS = (WorkKind.DIALOGUE, WorkKind.WORK_SESSION, WorkKind.HOUSING_SOCIAL_SESSION)
+#: the kind and class of each part of the week's items, in the order they are listed (week_items)
+PART_KIND = np.array([WorkKind.INTAKE, WorkKind.DECISION, WorkKind.RENEWAL, WorkKind.COORDINATION,
+                      WorkKind.ASSESSMENT, WorkKind.DIALOGUE, WorkKind.WORK_SESSION, WorkKind.WORK_SESSION,
+                      WorkKind.HOUSING_SOCIAL_SESSION, WorkKind.HOUSING_SOCIAL_SESSION], dtype=np.int8)
+PART_CLASS = np.array([Priority.INTAKE] + [Priority.RULE_WORK] * 5
+                      + [Priority.DUE_FOLLOW_UP, Priority.EARLY_FOLLOW_UP] * 2, dtype=np.int8)
 #: weeks of long sick leave before NAV's follow-up starts (activity requirement at 8 weeks)
 SICK_LEAVE_FOLLOW_UP_WEEKS = 8
 #: the dialogue meeting is held by week 26 of sick leave (Norwegian rules)
@@ -66,29 +71,6 @@ class WorkItems:
         return self.who[done & (self.kind == kind)]
 
 
-class _Builder:
-    def __init__(self):
-        self.parts: list[tuple] = []
-
-    def add(self, cw, klass, key, hours, kind, who) -> None:
-        n = len(cw)
-        self.parts.append((cw, np.full(n, klass, np.int8), np.asarray(key, np.float64),
-                           np.broadcast_to(np.asarray(hours, np.float64), (n,)), np.full(n, kind, np.int8), who))
-
-    def demand(self, n_staff: int, klass_below: int) -> np.ndarray:
-        out = np.zeros(n_staff)
-        for cw, kl, _, hours, _, _ in self.parts:
-            if len(cw) and kl[0] < klass_below:
-                out += np.bincount(cw, weights=hours, minlength=n_staff)
-        return out
-
-    def build(self) -> WorkItems:
-        cols = list(zip(*self.parts, strict=False)) if self.parts else [[np.zeros(0)]] * 6
-        return WorkItems(np.concatenate(cols[0]).astype(np.int64), np.concatenate(cols[1]),
-                         np.concatenate(cols[2]), np.concatenate(cols[3]).astype(np.float64),
-                         np.concatenate(cols[4]), np.concatenate(cols[5]).astype(np.int64))
-
-
 def norm_interval(office, c: Citizens, who: np.ndarray, cw: np.ndarray) -> np.ndarray:
     """Norm weeks between sessions: the unit's own norm, else the qualification programme's,
     else by need level."""
@@ -103,70 +85,53 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
                coord: np.ndarray) -> tuple[WorkItems, np.ndarray]:
     """The week's work items, and each follow-up item's norm ratio (weeks waited / norm; 0 for rule work).
 
-    ``need_work`` and ``need_hs`` are masks over ``pool`` (slots, in order).
+    ``need_work`` and ``need_hs`` are masks over ``pool`` (slots, in order); ``coord``: caseworkers
+    owed hand-off coordination. Items are listed part by part (intake, decisions, renewals,
+    coordination, assessments, dialogue meetings, then due and early sessions of work and of
+    housing and social follow-up), each part in pool order. Two compiled passes over the pool
+    (:func:`~simulation.kernels.office.work_demand`, :func:`~simulation.kernels.office.work_items`):
+    the first counts the items and each caseworker's demand, from which the time pressure, the
+    session length and the creaming pull follow; the second lists the items.
     """
-    s, o, us = office.s, office.s.office, office.users
-    b = _Builder()
-    call_in = o.reception == "group_call_in"
-    if not call_in or week % o.call_in_interval_weeks == 0:
-        who = pool[us.intake_due[pool] & (us.cw[Task.INTAKE, pool] >= 0)]
-        b.add(us.cw[Task.INTAKE, who], Priority.INTAKE, us.intake_week[who],
-              o.call_in_hours if call_in else o.intake_hours, WorkKind.INTAKE, who)
-    econ = us.cw[Task.ECONOMIC]
-    reg, econ_p = us.registered[pool], econ[pool]
-    who = pool[us.sa_pending[pool] & reg & (econ_p >= 0)]
-    b.add(econ[who], Priority.RULE_WORK, us.sa_applied[who], o.decision_hours, WorkKind.DECISION, who)
-    on_sa = (c.benefit[pool] == Benefit.SOCIAL_ASSISTANCE) | c.sa_top_up[pool]
-    who = pool[on_sa & (econ_p >= 0) & (us.next_renewal[pool] <= week)]
-    b.add(econ[who], Priority.RULE_WORK, us.next_renewal[who], o.renewal_hours, WorkKind.RENEWAL, who)
-    b.add(coord, Priority.RULE_WORK, np.full(len(coord), week), o.handoff_hours, WorkKind.COORDINATION,
-          np.full(len(coord), -1))
-    work_cw = us.cw[Task.WORK]
-    has_work_cw = reg & (work_cw[pool] >= 0)
-    ben, bw = c.benefit[pool], c.benefit_weeks[pool]
-    who = pool[has_work_cw & (ben == Benefit.WORK_ASSESSMENT_ALLOWANCE) & ~c.work_ability_assessed[pool]]
-    b.add(work_cw[who], Priority.RULE_WORK, week - c.benefit_weeks[who], o.assessment_hours, WorkKind.ASSESSMENT, who)
-    long_sick = (ben == Benefit.SICK_PAY) & ~c.short_sick[pool]
-    who = pool[has_work_cw & long_sick & (bw >= DIALOGUE_WEEK - 4) & ~us.dialogue_held[pool]]
-    b.add(work_cw[who], Priority.RULE_WORK, week - c.benefit_weeks[who], o.dialogue_meeting_hours,
-          WorkKind.DIALOGUE, who)
+    from ..kernels.office import work_demand, work_items  # numba only where used (command-line start-up)
 
-    # the appointment book: sessions due (or, with hours to spare, brought forward)
-    candidates = []
-    for row, (task, need) in enumerate(zip(FOLLOW_UP_TASKS, (need_work, need_hs), strict=False)):
-        cw = us.cw[task]
-        cand = pool[reg & need & (cw[pool] >= 0) & (week >= us.blocked_until[pool]) & (week >= us.parked_until[pool])]
-        norm = norm_interval(office, c, cand, cw[cand])
-        waited = week - np.maximum(us.last_session[row, cand], us.intake_week[cand])
-        ratio = waited / norm
-        ok = ratio >= np.maximum(o.tightest_interval_share, 1.0 / norm)   # never more than weekly
-        candidates.append((row, cand[ok], ratio[ok], waited[ok]))
+    s, o, us, staff = office.s, office.s.office, office.users, office.staff
+    call_in = o.reception == "group_call_in"
+    intake_on = not call_in or week % o.call_in_interval_weeks == 0
+    rule_hours = np.array([o.call_in_hours if call_in else o.intake_hours, o.decision_hours, o.renewal_hours,
+                           o.handoff_hours, o.assessment_hours, o.dialogue_meeting_hours], dtype=np.float64)
+    codes = np.array([Benefit.SOCIAL_ASSISTANCE, Benefit.WORK_ASSESSMENT_ALLOWANCE, Benefit.SICK_PAY,
+                      Benefit.QUALIFICATION_PROGRAMME], dtype=np.int64)
+    cw_interval = office.unit_interval[staff.unit]          # a unit's own norm, 0 if none
+    session = s.follow_up.session_hours
+    user_state = (pool, need_work, need_hs, coord, us.cw, us.intake_due, us.intake_week, us.registered,
+                  us.sa_pending)
+    timing = (us.next_renewal, us.blocked_until, us.parked_until, us.last_session, us.need_level,
+              us.dialogue_held, c.benefit, c.sa_top_up, c.benefit_weeks, c.work_ability_assessed, c.short_sick,
+              cw_interval, office.interval_by_need, week, intake_on, rule_hours)
+    norms = (o.tightest_interval_share, s.follow_up.interval_qualification_weeks, codes, DIALOGUE_WEEK - 4)
+    counts, demand, flags, ratio, waited = work_demand(*user_state, *timing, session, *norms, len(staff))
 
     # time pressure per caseworker: hours of intake, rule work and due sessions / hours there
-    budget = office.staff.budget
-    session = s.follow_up.session_hours
-    demand = b.demand(len(budget), Priority.DUE_FOLLOW_UP)
-    for row, who, ratio, _ in candidates:
-        due = ratio >= 1.0
-        demand += np.bincount(us.cw[FOLLOW_UP_TASKS[row], who[due]], minlength=len(budget)) * session
+    budget = staff.budget
     # an absent caseworker (sick, or a vacant post) is under no pressure: their items wait or are covered
     pressure = np.divide(demand, budget, out=np.ones_like(demand), where=budget > 0)
-    office.staff.pressure = pressure
+    staff.pressure = pressure
     # under pressure sessions are shortened and standardised (graded, 003:984-1000)
     length = session * np.clip(1.0 / np.maximum(pressure, 1e-9), o.shortest_session_share, 1.0)
-    w = creaming.pull(pressure, o.creaming_under_pressure)
-    ratios = [np.zeros(sum(len(p[0]) for p in b.parts))]
-    for row, who, ratio, waited in candidates:
-        cw = us.cw[FOLLOW_UP_TASKS[row], who]
-        due = ratio >= 1.0
-        hours = length[cw] + extra_hours(office, c, row, who)
-        key = creaming.order_key(o.priority_rule, c.arenas, who[due], waited[due], w[cw[due]])
-        b.add(cw[due], Priority.DUE_FOLLOW_UP, key, hours[due], SESSION_KIND[row], who[due])
-        ratios.append(ratio[due])
-        early = ~due
-        b.add(cw[early], Priority.EARLY_FOLLOW_UP, -ratio[early], hours[early], SESSION_KIND[row], who[early])
-        ratios.append(ratio[early])
-    return b.build(), np.concatenate(ratios)
+    pull = creaming.pull(pressure, o.creaming_under_pressure)
+    cols = work_items(counts, pool, flags, ratio, waited, coord, us.cw, us.intake_week, us.sa_applied,
+                      us.next_renewal, c.benefit_weeks, week, rule_hours, length, pull,
+                      creaming.RULES.index(o.priority_rule), us.reassess, portfolio_held(office), c.arenas,
+                      c.substance_use, c.language, s.arenas.loss_threshold, s.follow_up.reassessment_hours,
+                      o.service_hours_per_user, PART_KIND, PART_CLASS)
+    return WorkItems(*cols[:6]), cols[6]
+
+
+def portfolio_held(office) -> np.ndarray:
+    """Which of the municipal services matched by :func:`portfolio_need` the office holds."""
+    held = office.s.office.portfolio
+    return np.array([name in held for name in ("substance_use", "housing", "introduction")])
 
 
 def portfolio_need(office, c: Citizens, who: np.ndarray) -> np.ndarray:
