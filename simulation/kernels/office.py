@@ -280,3 +280,61 @@ def work_items(counts, pool, flags, ratio, waited, coord, cw, intake_week, sa_ap
         out_kind[start[p]:start[p + 1]] = kinds[p]
         out_klass[start[p]:start[p + 1]] = klasses[p]
     return out_cw, out_klass, out_key, out_hours, out_kind, out_who, ratio_of
+
+
+# ---- crowding out: the allocation of hours (office/crowding_out.py) ------------------------------
+@compiled
+def allocate_hours(cw, klass, key, hours, budget, n_classes):
+    """Which items each caseworker gets done (crowding_out.allocate): items ordered by caseworker,
+    class and key (ties in listed order; a counting sort by caseworker and class, then a stable
+    sort by key within each), worked down until the next item no longer fits the hours left.
+
+    The hours used are a running sum over all items in that order less the sum before the
+    caseworker's first item, as the numpy code's one cumulative sum was, so the two agree bit for bit.
+    """
+    n, n_buckets = len(cw), len(budget) * n_classes
+    start = np.zeros(n_buckets + 1, dtype=np.int64)
+    for k in range(n):
+        start[cw[k] * n_classes + klass[k] + 1] += 1
+    start = np.cumsum(start)
+    at = start[:-1].copy()
+    order = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        b = cw[k] * n_classes + klass[k]
+        order[at[b]] = k
+        at[b] += 1
+    for b in range(n_buckets):
+        lo, hi = start[b], start[b + 1]
+        if hi - lo > 1:
+            mine = order[lo:hi].copy()
+            order[lo:hi] = mine[np.argsort(key[mine], kind="mergesort")]
+    done = np.empty(n, dtype=np.bool_)
+    total = before = 0.0
+    last = -1
+    for t in range(n):
+        k = order[t]
+        c, h = cw[k], hours[k]
+        total += h
+        if c != last:
+            before = total - h
+            last = c
+        # hours are non-negative, so within a caseworker this is a prefix: strict priority
+        done[k] = (total - before) <= budget[c] + 1e-9
+    return done
+
+
+@compiled
+def book_hours(cw, kind, hours, done, kind_activity, kind_task, n_staff, n_activities, n_tasks, documentation):
+    """Hours each caseworker spent on done items (Office.book_hours): by activity (less the
+    documentation share), the documentation share, and by task (a spare last column for
+    coordination); sums in item order, as the numpy code's ``add.at`` and ``bincount`` did."""
+    by_activity = np.zeros((n_staff, n_activities))
+    documented = np.zeros(n_staff)
+    by_task = np.zeros((n_staff, n_tasks + 1))
+    for k in range(len(cw)):
+        if done[k]:
+            c, h = cw[k], hours[k]
+            by_activity[c, kind_activity[kind[k]]] += h * (1.0 - documentation)
+            documented[c] += h
+            by_task[c, kind_task[kind[k]]] += h
+    return by_activity, documented * documentation, by_task

@@ -5,7 +5,8 @@ that "prioritises itself" (benefit decisions with deadlines, renewals, work-abil
 dialogue meetings, hand-off coordination; 001:330-337, 000:6998-7002, 003:984-999), then due
 follow-up sessions, then, with hours to spare, sessions brought forward. Follow-up gets what
 the rule work leaves: when applications rise, follow-up falls (000:6976-7024, 001:334-337).
-Allocation is vectorised over all caseworkers at once: one sort, one cumulative sum.
+Allocation is one compiled pass over all caseworkers' items (a counting sort by caseworker and
+class, then by key), :func:`simulation.kernels.office.allocate_hours`.
 """
 
 from __future__ import annotations
@@ -33,19 +34,9 @@ def allocate(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarr
     stops there: strict priority, so a long decision is never skipped for a short session.
     Returns a boolean mask over the items.
     """
-    if len(cw) == 0:
-        return np.zeros(0, dtype=bool)
-    order = np.lexsort((key, klass, cw))
-    c = cw[order]
-    h = hours[order]
-    cum = np.cumsum(h)
-    first = np.searchsorted(c, c, side="left")          # index of each caseworker's first item
-    before = cum[first] - h[first]                       # hours used by earlier caseworkers
-    # hours are non-negative, so within a caseworker this is a prefix: strict priority
-    done_sorted = (cum - before) <= budget[c] + 1e-9
-    done = np.empty_like(done_sorted)
-    done[order] = done_sorted
-    return done
+    from ..kernels.office import allocate_hours  # numba only where used (command-line start-up)
+
+    return allocate_hours(cw, klass, key, hours, budget, len(Priority))
 
 
 def cover(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarray, done: np.ndarray,

@@ -280,18 +280,16 @@ class Office:
     # ------------------------------------------------------------------------------------
     def book_hours(self, items: WorkItems, done: np.ndarray, wk: OfficeWeek) -> None:
         """Hours by activity per caseworker: casework, the documentation share of it, duties, idle."""
+        from ..kernels.office import book_hours  # numba only where used (command-line start-up)
+
         staff = self.staff
-        n = len(staff)
-        doc = self.s.caseworkers.documentation_share
-        hba = np.zeros((n, len(Activity)))
-        act = KIND_ACTIVITY[items.kind[done]]
-        np.add.at(hba, (items.cw[done], act), items.hours[done] * (1.0 - doc))
-        hba[:, Activity.DOCUMENTATION] = np.bincount(items.cw[done], weights=items.hours[done], minlength=n) * doc
+        hba, documented, task_hours = book_hours(items.cw, items.kind, items.hours, done, KIND_ACTIVITY, KIND_TASK,
+                                                 len(staff), len(Activity), len(TASKS),
+                                                 self.s.caseworkers.documentation_share)
+        hba[:, Activity.DOCUMENTATION] = documented
         hba[:, Activity.SWITCHING] = staff.switch_hours
         hba[:, Activity.DUTIES] = staff.duty_hours
         hba[:, Activity.ABSENCE] = staff.absent_hours
-        task_hours = np.zeros((n, len(TASKS) + 1))
-        np.add.at(task_hours, (items.cw[done], KIND_TASK[items.kind[done]]), items.hours[done])
         staff.learn(task_hours[:, :len(TASKS)])
         hba[:, Activity.IDLE] = np.maximum(staff.contract_hours - hba.sum(axis=1), 0.0)
         staff.hours_by_activity = hba
