@@ -338,3 +338,70 @@ def book_hours(cw, kind, hours, done, kind_activity, kind_task, n_staff, n_activ
             documented[c] += h
             by_task[c, kind_task[kind[k]]] += h
     return by_activity, documented * documentation, by_task
+
+
+# ---- the follow-up census (office/census.py) ------------------------------------------------------
+@compiled
+def follow_up_census(pool, needs_follow_up, registered, a, benefit, benefit_group, n_groups, who, kind, hours, done,
+                     follow_up_kind):
+    """Users needing follow-up and the hours they got, by marginalisation quintile and by benefit
+    group (census.follow_up_census). Users are the registered in ``pool`` who need follow-up;
+    quintiles rank them by position (mean arena; ties in slot order, as a stable sort would),
+    found by selection rather than a sort; hours are summed over done items of a follow-up kind
+    (``follow_up_kind``: a flag per WorkKind), in item order.
+
+    Returns (users by quintile, users by group, hours by quintile, hours by group); all zero if
+    fewer than five users need follow-up.
+    """
+    quintile_users = np.zeros(5, dtype=np.int64)
+    group_users = np.zeros(n_groups, dtype=np.int64)
+    quintile_hours = np.zeros(5)
+    group_hours = np.zeros(n_groups)
+    n = 0
+    users = np.empty(len(pool), dtype=np.int64)
+    for j in range(len(pool)):
+        if registered[pool[j]] and needs_follow_up[j]:
+            users[n] = pool[j]
+            n += 1
+    if n < 5:
+        return quintile_users, group_users, quintile_hours, group_hours
+    users = users[:n]
+    pos = np.empty(n)
+    for u in range(n):
+        i = users[u]
+        pos[u] = (((a[0, i] + a[1, i]) + a[2, i]) + a[3, i]) / 4.0
+    # the quintile boundaries: rank r is in quintile r * 5 // n, so quintile q starts at rank ceil(q n / 5)
+    bound = np.empty(4, dtype=np.int64)
+    value = np.empty(4)
+    rest, lo = pos, 0
+    for q in range(4):
+        bound[q] = -(-(q + 1) * n // 5)
+        rest = np.partition(rest, bound[q] - lo)[bound[q] - lo:]
+        lo = bound[q]
+        value[q] = rest[0]
+    below = np.zeros(4, dtype=np.int64)
+    for u in range(n):
+        for q in range(4):
+            below[q] += pos[u] < value[q]
+    equal_seen = np.zeros(4, dtype=np.int64)
+    quintile = np.empty(n, dtype=np.int64)
+    group = np.empty(n, dtype=np.int64)
+    for u in range(n):
+        k = 0
+        for q in range(4):
+            if pos[u] > value[q]:
+                k += 1
+            elif pos[u] == value[q]:
+                k += below[q] + equal_seen[q] >= bound[q]      # its rank among the tied, in slot order
+                equal_seen[q] += 1
+        quintile[u] = k
+        group[u] = benefit_group[benefit[users[u]]]
+        quintile_users[k] += 1
+        group_users[group[u]] += 1
+    for t in range(len(who)):
+        if done[t] and follow_up_kind[kind[t]]:
+            u = np.searchsorted(users, who[t])
+            if u < n and users[u] == who[t]:
+                quintile_hours[quintile[u]] += hours[t]
+                group_hours[group[u]] += hours[t]
+    return quintile_users, group_users, quintile_hours, group_hours

@@ -7,25 +7,24 @@ import numpy as np
 
 from ..population import Citizens
 from .state import BENEFIT_GROUP, BENEFIT_GROUPS, OfficeWeek
-from .work import FOLLOW_UP_KINDS, WorkItems
+from .work import FOLLOW_UP_KINDS, WorkItems, WorkKind
+
+#: a flag per WorkKind: the kinds whose hours count as follow-up
+IS_FOLLOW_UP = np.isin(np.arange(len(WorkKind)), FOLLOW_UP_KINDS)
 
 
 def follow_up_census(office, c: Citizens, pool: np.ndarray, needs_follow_up: np.ndarray, items: WorkItems,
                      done: np.ndarray, wk: OfficeWeek) -> None:
-    """``needs_follow_up`` is a mask over ``pool``."""
-    users = pool[office.users.registered[pool] & needs_follow_up]
-    if len(users) < 5:
-        return
-    pos = c.position(users)
-    q = np.empty(len(users), dtype=np.int64)
-    q[np.argsort(pos, kind="stable")] = np.arange(len(users)) * 5 // len(users)   # 0 = most marginalised
-    g = BENEFIT_GROUP.take(c.benefit[users])
-    wk.quintile_users += np.bincount(q, minlength=5)
-    wk.group_users += np.bincount(g, minlength=len(BENEFIT_GROUPS))
-    sess = done & np.isin(items.kind, FOLLOW_UP_KINDS)
-    who = items.who[sess]
-    at = np.minimum(np.searchsorted(users, who), len(users) - 1)
-    ok = users[at] == who
-    h = items.hours[sess][ok]
-    wk.quintile_hours += np.bincount(q[at][ok], weights=h, minlength=5)
-    wk.group_hours += np.bincount(g[at][ok], weights=h, minlength=len(BENEFIT_GROUPS))
+    """Registered users who need follow-up (``needs_follow_up``, a mask over ``pool``), ranked by
+    position into quintiles (0 = most marginalised) and split by benefit group, and the hours of
+    follow-up done for them this week: one compiled pass
+    (:func:`simulation.kernels.office.follow_up_census`)."""
+    from ..kernels.office import follow_up_census as census  # numba only where used (command-line start-up)
+
+    q_users, g_users, q_hours, g_hours = census(pool, needs_follow_up, office.users.registered, c.arenas, c.benefit,
+                                                BENEFIT_GROUP, len(BENEFIT_GROUPS), items.who, items.kind,
+                                                items.hours, done, IS_FOLLOW_UP)
+    wk.quintile_users += q_users
+    wk.group_users += g_users
+    wk.quintile_hours += q_hours
+    wk.group_hours += g_hours
