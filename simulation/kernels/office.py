@@ -342,6 +342,38 @@ def book_hours(cw, kind, hours, done, kind_activity, kind_task, n_staff, n_activ
 
 # ---- the follow-up census (office/census.py) ------------------------------------------------------
 @compiled
+def position_quintiles(pos):
+    """Quintile of each position by rank (0 lowest; ties ranked in listed order, as a stable sort
+    would): rank r is in quintile r * 5 // n. The four boundary values are found by selection, and
+    a value equal to a boundary goes above it once enough of its ties have been seen."""
+    n = len(pos)
+    bound = np.empty(4, dtype=np.int64)      # quintile q + 1 starts at rank ceil((q + 1) n / 5)
+    value = np.empty(4)
+    rest, lo = pos, 0
+    for q in range(4):
+        bound[q] = -(-(q + 1) * n // 5)
+        rest = np.partition(rest, bound[q] - lo)[bound[q] - lo:]
+        lo = bound[q]
+        value[q] = rest[0]
+    below = np.zeros(4, dtype=np.int64)
+    for u in range(n):
+        for q in range(4):
+            below[q] += pos[u] < value[q]
+    equal_seen = np.zeros(4, dtype=np.int64)
+    quintile = np.empty(n, dtype=np.int64)
+    for u in range(n):
+        k = 0
+        for q in range(4):
+            if pos[u] > value[q]:
+                k += 1
+            elif pos[u] == value[q]:
+                k += below[q] + equal_seen[q] >= bound[q]      # its rank among the tied
+                equal_seen[q] += 1
+        quintile[u] = k
+    return quintile
+
+
+@compiled
 def follow_up_census(pool, needs_follow_up, registered, a, benefit, benefit_group, n_groups, who, kind, hours, done,
                      follow_up_kind):
     """Users needing follow-up and the hours they got, by marginalisation quintile and by benefit
@@ -370,33 +402,11 @@ def follow_up_census(pool, needs_follow_up, registered, a, benefit, benefit_grou
     for u in range(n):
         i = users[u]
         pos[u] = (((a[0, i] + a[1, i]) + a[2, i]) + a[3, i]) / 4.0
-    # the quintile boundaries: rank r is in quintile r * 5 // n, so quintile q starts at rank ceil(q n / 5)
-    bound = np.empty(4, dtype=np.int64)
-    value = np.empty(4)
-    rest, lo = pos, 0
-    for q in range(4):
-        bound[q] = -(-(q + 1) * n // 5)
-        rest = np.partition(rest, bound[q] - lo)[bound[q] - lo:]
-        lo = bound[q]
-        value[q] = rest[0]
-    below = np.zeros(4, dtype=np.int64)
-    for u in range(n):
-        for q in range(4):
-            below[q] += pos[u] < value[q]
-    equal_seen = np.zeros(4, dtype=np.int64)
-    quintile = np.empty(n, dtype=np.int64)
+    quintile = position_quintiles(pos)
     group = np.empty(n, dtype=np.int64)
     for u in range(n):
-        k = 0
-        for q in range(4):
-            if pos[u] > value[q]:
-                k += 1
-            elif pos[u] == value[q]:
-                k += below[q] + equal_seen[q] >= bound[q]      # its rank among the tied, in slot order
-                equal_seen[q] += 1
-        quintile[u] = k
         group[u] = benefit_group[benefit[users[u]]]
-        quintile_users[k] += 1
+        quintile_users[quintile[u]] += 1
         group_users[group[u]] += 1
     for t in range(len(who)):
         if done[t] and follow_up_kind[kind[t]]:
@@ -405,3 +415,97 @@ def follow_up_census(pool, needs_follow_up, registered, a, benefit, benefit_grou
                 quintile_hours[quintile[u]] += hours[t]
                 group_hours[group[u]] += hours[t]
     return quintile_users, group_users, quintile_hours, group_hours
+
+
+# ---- what follow-up sessions change (office/sessions.py) ------------------------------------------
+@inlined
+def need_level(lost, health, disabled):
+    """Need level (work.need_level for one user): 0 arenas lost standard, 1 situational, 2 or more or a
+    health problem special; permanent on disability benefit (NeedLevel codes 1-4)."""
+    if disabled:
+        return 4
+    level = min(lost, 2) + 1
+    return max(level, 3) if health else level
+
+
+@compiled
+def follow_up_sessions(row, who, cw, kind, hours, done, ratio, session_kind, week, lost, competence, pressure,
+                       draws, effects, rules, held, theta, reassessment_hours, service_hours, codes,
+                       user_cw, had_session, intake_week, sessions_week, hours_week, sessions_same, reassess,
+                       last_session, last_position, failures, parked_until, need_level_of, a, benefit, benefit_weeks,
+                       health, substance_use, language, graded_return_until, job_search_help_until):
+    """The follow-up sessions of one row (0 work, 1 housing and social) held this week and what they
+    change (sessions.follow_up), user by user in item order.
+
+    ``effects``: (continuity start, time per arena lost, effect scale, portfolio effect, work,
+    housing, activity and economy effects, qualification uptake); ``rules``: (continuity sessions,
+    graded-return weeks, job-search-help weeks, parking after failures, parking review weeks);
+    ``codes``: (sick pay, AAP, social assistance, qualification programme, disability benefit);
+    ``draws``: a uniform number per work session held, in item order (the uptake of the
+    qualification programme). Returns the week's counts: slipped, held, early, first sessions,
+    weeks waited for first sessions, parked, qualification starts.
+    """
+    cs, per_lost, scale, portfolio_effect = effects[0], effects[1], effects[2], effects[3]
+    n_cont, graded_weeks, search_weeks, park_after, park_weeks = rules[0], rules[1], rules[2], rules[3], rules[4]
+    sick_pay, aap, social_assistance, qualification, disability = codes[0], codes[1], codes[2], codes[3], codes[4]
+    task = 2 + row
+    slipped = held_n = early = first = first_wait = parked = starts = 0
+    d = 0
+    for t in range(len(who)):
+        if kind[t] != session_kind:
+            continue
+        if not done[t]:
+            slipped += ratio[t] >= 1.0
+            continue
+        i, c, h = who[t], cw[t], hours[t]
+        held_n += 1
+        early += ratio[t] < 1.0
+        if not had_session[i]:
+            first += 1
+            first_wait += week - intake_week[i]
+        had_session[i] = True
+        sessions_week[i] += 1
+        hours_week[i] = hours_week[i] + h
+        same = sessions_same[row, i]
+        own = c == user_cw[task, i]            # held by the user's own caseworker, not a colleague covering
+        # reading the case makes no progress
+        useful = max(h - extra_hours(row, reassess[row, i], substance_use[i], a[2, i], language[i], held, theta,
+                                     reassessment_hours, service_hours), 0.0)
+        continuity = cs + (1.0 - cs) * min(same if own else 0, n_cont) / n_cont
+        gain = useful * competence[c, task] * continuity / (1.0 + per_lost * lost[i]) * scale
+        if row == 1 and (held[0] or held[1] or held[2]):
+            need = (held[0] and substance_use[i]) or (held[1] and a[2, i] < theta) or (held[2] and language[i])
+            gain = gain * (1.0 + portfolio_effect * (1.0 if need else 0.0))
+        if own:
+            reassess[row, i] = False
+        if row == 0:
+            # the route that fits: activation for the sick and AAP users, job-search help for others;
+            # the work arena builds, more for those far from work; perhaps the qualification programme
+            a[0, i] = min(a[0, i] + effects[4] * gain * (1.0 - a[0, i]), 1.0)
+            ben = benefit[i]
+            if ben in (sick_pay, aap):
+                graded_return_until[i] = week + graded_weeks
+            else:
+                job_search_help_until[i] = week + search_weeks
+            if ben == social_assistance and benefit_weeks[i] >= 26 and need_level_of[i] >= 3 \
+                    and draws[d] < effects[8]:
+                benefit[i] = qualification
+                benefit_weeks[i] = 0
+                starts += 1
+            d += 1
+        else:
+            for arena, effect in ((2, effects[5]), (1, effects[6]), (3, effects[7])):
+                a[arena, i] = min(a[arena, i] + effect * gain, 1.0)
+        sessions_same[row, i] = same + 1 if own else same
+        last_session[row, i] = week
+        # progress since the last session; under pressure, users without progress are parked (003:593-605)
+        pos = (((a[0, i] + a[1, i]) + a[2, i]) + a[3, i]) / 4.0
+        failures[i] = 0 if pos > last_position[i] + 1e-9 else failures[i] + 1
+        last_position[i] = pos
+        if park_after > 0 and failures[i] >= park_after and pressure[c] > 1.0:
+            parked_until[i] = week + park_weeks
+            failures[i] = 0
+            parked += 1
+        now_lost = (a[0, i] < theta) + (a[1, i] < theta) + (a[2, i] < theta) + (a[3, i] < theta)
+        need_level_of[i] = need_level(now_lost, health[i], benefit[i] == disability)
+    return slipped, held_n, early, first, first_wait, parked, starts

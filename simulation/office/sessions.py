@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..population import Citizens, pay_assistance
-from ..vocabulary import Arena, Benefit, NeedLevel, Task
+from ..vocabulary import Arena, Benefit, NeedLevel
 from .state import FOLLOW_UP_TASKS, OfficeWeek
-from .work import SESSION_KIND, WorkItems, WorkKind, extra_hours, need_level, portfolio_need
+from .work import SESSION_KIND, WorkItems, WorkKind, need_level, portfolio_held
 
 
 def session_gain(fu, competence, sessions_before, arenas_lost, hours):
@@ -120,69 +120,38 @@ def dialogue_meetings(office, c: Citizens, who: np.ndarray, week: int, wk: Offic
 
 def follow_up(office, c: Citizens, items: WorkItems, done: np.ndarray, ratio: np.ndarray, week: int,
               lost: np.ndarray, rng, wk: OfficeWeek) -> None:
-    """Sessions held this week, and what they change."""
-    us, s = office.users, office.s
+    """Sessions held this week, and what they change: progress (:func:`session_gain`) on the arenas
+    the session works on; a work session acts on the route that fits the user (job-search help
+    for jobseekers, activation and graded return for the sick and AAP users), builds the work arena
+    a little, more for those far from work, and may start a long-term social-assistance user on
+    the qualification programme; without progress under pressure, a user is parked (003:593-605).
+    One compiled pass per follow-up row (:func:`simulation.kernels.office.follow_up_sessions`)."""
+    from ..kernels.office import follow_up_sessions  # numba only where used (command-line start-up)
+
+    us, s, staff = office.users, office.s, office.staff
     fu, o = s.follow_up, s.office
-    theta = s.arenas.loss_threshold
-    a = c.arenas
-    for row, task in enumerate(FOLLOW_UP_TASKS):
-        is_kind = items.kind == SESSION_KIND[row]
-        wk.slipped_sessions += int((is_kind & ~done & (ratio >= 1.0)).sum())
-        sel = is_kind & done
-        i, cw, hours = items.who[sel], items.cw[sel], items.hours[sel]
-        wk.sessions[row] = len(i)
-        wk.early_sessions += int((ratio[sel] < 1.0).sum())
-        if not len(i):
-            continue
-        first = ~us.had_session[i]
-        wk.first_follow_ups += int(first.sum())
-        wk.first_follow_up_wait_weeks += float((week - us.intake_week[i[first]]).sum())
-        us.had_session[i] = True
-        us.sessions_week[i] += 1
-        us.hours_week[i] += hours
-        same = us.sessions_same[row, i]
-        own = cw == us.cw[task, i]            # held by the user's own caseworker, not a colleague covering
-        comp = office.staff.competence[cw, task]
-        useful = np.maximum(hours - extra_hours(office, c, row, i), 0.0)   # reading the case makes no progress
-        gain = session_gain(fu, comp, np.where(own, same, 0), lost[i], useful)
-        if row == 1 and s.office.portfolio:
-            gain = gain * (1.0 + fu.portfolio_effect * portfolio_need(office, c, i))
-        us.reassess[row, i[own]] = False
-        if task == Task.WORK:
-            _work_session(office, c, i, gain, week, rng, wk)
-        else:
-            for arena, size in ((Arena.HOUSING, fu.housing_effect), (Arena.ACTIVITY, fu.activity_effect),
-                                (Arena.ECONOMY, fu.economy_effect)):
-                a[arena, i] = np.minimum(a[arena, i] + size * gain, 1.0)
-        us.sessions_same[row, i] = np.where(own, same + 1, same)
-        us.last_session[row, i] = week
-        # progress since the last session; under pressure, users without progress are parked (003:593-605)
-        now = a[:, i]
-        pos = now.mean(axis=0)
-        progressed = pos > us.last_position[i] + 1e-9
-        us.failures[i] = np.where(progressed, 0, us.failures[i] + 1)
-        us.last_position[i] = pos
-        if o.parking_after_failures > 0:
-            park = (us.failures[i] >= o.parking_after_failures) & (office.staff.pressure[cw] > 1.0)
-            us.parked_until[i[park]] = week + o.parking_review_weeks
-            us.failures[i[park]] = 0
-            wk.parked += int(park.sum())
-        us.need_level[i] = need_level(c, i, (now < theta).sum(axis=0))
-
-
-def _work_session(office, c: Citizens, i: np.ndarray, gain: np.ndarray, week: int, rng, wk: OfficeWeek) -> None:
-    """A work session acts on the route that fits: job-search help for jobseekers, activation
-    and graded return for the sick and AAP users; for all, the work arena builds a little, more
-    for those far from work; long-term social-assistance users may start the qualification programme."""
-    fu = office.s.follow_up
-    a = c.arenas
-    a[Arena.WORK, i] = np.minimum(a[Arena.WORK, i] + fu.work_effect * gain * (1.0 - a[Arena.WORK, i]), 1.0)
-    ben = c.benefit[i]
-    sick = (ben == Benefit.SICK_PAY) | (ben == Benefit.WORK_ASSESSMENT_ALLOWANCE)
-    c.graded_return_until[i[sick]] = week + fu.graded_return_weeks
-    c.job_search_help_until[i[~sick]] = week + fu.job_search_help_weeks
-    kvp = ((ben == Benefit.SOCIAL_ASSISTANCE) & (c.benefit_weeks[i] >= 26)
-           & (office.users.need_level[i] >= NeedLevel.SPECIAL) & (rng.random(len(i)) < fu.qualification_uptake))
-    c.benefit[i[kvp]] = Benefit.QUALIFICATION_PROGRAMME
-    c.benefit_weeks[i[kvp]] = 0
-    wk.qualification_starts += int(kvp.sum())
+    effects = np.array([fu.continuity_start, fu.time_per_arena_lost, fu.effect_scale, fu.portfolio_effect,
+                        fu.work_effect, fu.housing_effect, fu.activity_effect, fu.economy_effect,
+                        fu.qualification_uptake])
+    rules = np.array([fu.continuity_sessions, fu.graded_return_weeks, fu.job_search_help_weeks,
+                      o.parking_after_failures, o.parking_review_weeks], dtype=np.int64)
+    codes = np.array([Benefit.SICK_PAY, Benefit.WORK_ASSESSMENT_ALLOWANCE, Benefit.SOCIAL_ASSISTANCE,
+                      Benefit.QUALIFICATION_PROGRAMME, Benefit.DISABILITY_BENEFIT], dtype=np.int64)
+    competence = staff.competence
+    for row in range(len(FOLLOW_UP_TASKS)):
+        held = int(np.count_nonzero(done & (items.kind == SESSION_KIND[row])))
+        # the uptake of the qualification programme: a draw per work session held
+        draws = rng.random(held) if row == 0 and held else np.zeros(0)
+        slipped, wk.sessions[row], early, first, first_wait, parked, starts = follow_up_sessions(
+            row, items.who, items.cw, items.kind, items.hours, done, ratio, int(SESSION_KIND[row]), week, lost,
+            competence, staff.pressure, draws, effects, rules, portfolio_held(office), s.arenas.loss_threshold,
+            fu.reassessment_hours, o.service_hours_per_user, codes, us.cw, us.had_session, us.intake_week,
+            us.sessions_week, us.hours_week, us.sessions_same, us.reassess, us.last_session, us.last_position,
+            us.failures, us.parked_until, us.need_level, c.arenas, c.benefit, c.benefit_weeks, c.health,
+            c.substance_use, c.language, c.graded_return_until, c.job_search_help_until)
+        wk.slipped_sessions += slipped
+        wk.early_sessions += early
+        wk.first_follow_ups += first
+        wk.first_follow_up_wait_weeks += float(first_wait)
+        wk.parked += parked
+        wk.qualification_starts += starts
