@@ -343,22 +343,35 @@ def book_hours(cw, kind, hours, done, kind_activity, kind_task, n_staff, n_activ
 # ---- the follow-up census (office/census.py) ------------------------------------------------------
 @compiled
 def position_quintiles(pos):
-    """Quintile of each position by rank (0 lowest; ties ranked in listed order, as a stable sort
-    would): rank r is in quintile r * 5 // n. The four boundary values are found by selection, and
-    a value equal to a boundary goes above it once enough of its ties have been seen."""
+    """Quintile of each position in [0, 1] by rank (0 lowest; ties ranked in listed order, as a
+    stable sort would): rank r is in quintile r * 5 // n. The four boundary values are found by
+    selection (a counting sort into narrow bins, then a sort of the one bin holding each
+    boundary), and a value equal to a boundary goes above it once enough of its ties are seen."""
     n = len(pos)
+    n_bins = n // 4 + 1
+    bin_of = np.empty(n, dtype=np.int64)
+    start = np.zeros(n_bins + 1, dtype=np.int64)
+    for u in range(n):
+        b = min(max(int(pos[u] * n_bins), 0), n_bins - 1)     # monotone in the position
+        bin_of[u] = b
+        start[b + 1] += 1
+    start = np.cumsum(start)
+    at = start[:-1].copy()
+    by_bin = np.empty(n)
+    for u in range(n):
+        by_bin[at[bin_of[u]]] = pos[u]
+        at[bin_of[u]] += 1
     bound = np.empty(4, dtype=np.int64)      # quintile q + 1 starts at rank ceil((q + 1) n / 5)
     value = np.empty(4)
-    rest, lo = pos, 0
+    below = np.empty(4, dtype=np.int64)      # positions below each boundary value
+    b = 0
     for q in range(4):
         bound[q] = -(-(q + 1) * n // 5)
-        rest = np.partition(rest, bound[q] - lo)[bound[q] - lo:]
-        lo = bound[q]
-        value[q] = rest[0]
-    below = np.zeros(4, dtype=np.int64)
-    for u in range(n):
-        for q in range(4):
-            below[q] += pos[u] < value[q]
+        while start[b + 1] <= bound[q]:
+            b += 1
+        here = np.sort(by_bin[start[b]:start[b + 1]])
+        value[q] = here[bound[q] - start[b]]
+        below[q] = start[b] + np.searchsorted(here, value[q])
     equal_seen = np.zeros(4, dtype=np.int64)
     quintile = np.empty(n, dtype=np.int64)
     for u in range(n):
