@@ -522,3 +522,74 @@ def follow_up_sessions(row, who, cw, kind, hours, done, ratio, session_kind, wee
         now_lost = (a[0, i] < theta) + (a[1, i] < theta) + (a[2, i] < theta) + (a[3, i] < theta)
         need_level_of[i] = need_level(now_lost, health[i], benefit[i] == disability)
     return slipped, held_n, early, first, first_wait, parked, starts
+
+
+# ---- registration, releases and who awaits a caseworker (office/office.py) -----------------------
+@compiled
+def register_users(pool, need_work, need_economic, intake_due, registered, intake_week, intake_cw, week):
+    """New users wait for intake; those whose need ended before it leave the queue and their intake
+    caseworker (Office.register). Updates ``intake_due`` and ``intake_week`` in place; returns the
+    number of new users."""
+    new_users = 0
+    for j in range(len(pool)):
+        i = pool[j]
+        needs_office = need_work[j] or need_economic[j]
+        due = intake_due[i]
+        if needs_office and not registered[i] and not due:
+            intake_week[i] = week
+            new_users += 1
+            due = True
+        elif due and not needs_office:
+            due = False
+            intake_cw[i] = -1
+        intake_due[i] = due
+    return new_users
+
+
+@compiled
+def release_tasks(pool, need_work, need_economic, need_hs, registered, cw, sessions_same, employed, benefit,
+                  disability):
+    """Tasks whose need ended are released (Office.release): the caseworker lets the user go, and a
+    relationship with a follow-up caseworker ends. Returns the releases by reason (employed, need
+    ended, disability) and the registered users with no need left, whose office spell ends."""
+    releases = np.zeros(3, dtype=np.int64)
+    ended = np.empty(len(pool), dtype=np.int64)
+    n_ended = 0
+    for j in range(len(pool)):
+        i = pool[j]
+        if not registered[i]:
+            continue
+        for task in range(1, 4):
+            need = need_economic[j] if task == 1 else (need_work[j] if task == 2 else need_hs[j])
+            if cw[task, i] >= 0 and not need:
+                releases[0 if employed[i] else (2 if benefit[i] == disability else 1)] += 1
+                cw[task, i] = -1
+                if task >= 2:
+                    sessions_same[task - 2, i] = 0
+        if not (need_work[j] or need_economic[j] or need_hs[j]):
+            ended[n_ended] = i
+            n_ended += 1
+    return releases, ended[:n_ended]
+
+
+@compiled
+def awaiting_caseworker(pool, need_work, need_economic, need_hs, intake_due, registered, blocked_until, cw, week):
+    """Who awaits a caseworker, per task (Office.assign_all): intake for those due it, and each task
+    a registered user needs, lacks a caseworker for and is not in transit for. Returns the slots,
+    task by task (each in pool order), and where each task's slots start."""
+    m = len(pool)
+    out = np.empty((4, m), dtype=np.int64)
+    counts = np.zeros(4, dtype=np.int64)
+    for j in range(m):
+        i = pool[j]
+        if intake_due[i] and cw[0, i] < 0:
+            out[0, counts[0]] = i
+            counts[0] += 1
+        if not (registered[i] and week >= blocked_until[i]):
+            continue
+        for task in range(1, 4):
+            need = need_economic[j] if task == 1 else (need_work[j] if task == 2 else need_hs[j])
+            if need and cw[task, i] < 0:
+                out[task, counts[task]] = i
+                counts[task] += 1
+    return out, counts

@@ -123,11 +123,11 @@ class Office:
         pool = self.pool(c)
         self.known = pool
         need = self.needs(c, pool, week)
-        due = self.register(pool, need, week, wk, c)
+        self.register(pool, need, week, wk)
         self.release(c, pool, need, wk)
-        self._update_caseload(pool)
+        self._update_caseload()
         lost = c.arenas_lost(self.s.arenas.loss_threshold)
-        coord = self.assign_all(c, pool, need, due, lost, week, rng, wk)
+        coord = self.assign_all(c, pool, need, lost, week, rng, wk)
         items, ratio = week_items(self, c, week, pool, need.work, need.housing_social, coord)
         budget = self.staff.budget
         wk.pressure = float(np.sum(items.hours[items.klass <= 2]) / max(budget.sum(), 1e-9))
@@ -168,27 +168,22 @@ class Office:
                                           SICK_LEAVE_FOLLOW_UP_WEEKS, codes)
         return Needs(work=work, economic=economic, housing_social=hs)
 
-    def register(self, pool, need: Needs, week: int, wk: OfficeWeek, c: Citizens) -> np.ndarray:
+    def register(self, pool, need: Needs, week: int, wk: OfficeWeek) -> None:
         """New users wait for intake; those whose need ended before it leave the queue."""
+        from ..kernels.office import register_users  # numba only where used (command-line start-up)
+
         us = self.users
-        needs_office = need.work | need.economic
-        due = us.intake_due[pool]
-        new = needs_office & ~us.registered[pool] & ~due
-        us.intake_week[pool[new]] = week
-        wk.new_users = int(np.count_nonzero(new))
-        gone = due & ~needs_office
-        due = (due | new) & ~gone
-        us.intake_due[pool] = due
-        self._release(Task.INTAKE, pool[gone & (us.cw[Task.INTAKE, pool] >= 0)], c, wk)
-        return due
+        wk.new_users = register_users(pool, need.work, need.economic, us.intake_due, us.registered, us.intake_week,
+                                      us.cw[Task.INTAKE], week)
 
     def release(self, c: Citizens, pool, need: Needs, wk: OfficeWeek) -> None:
         """Tasks whose need ended are released; a user with no need left ends the office spell."""
+        from ..kernels.office import release_tasks  # numba only where used (command-line start-up)
+
         us = self.users
-        reg = us.registered[pool]
-        for task in RELEASABLE:
-            self._release(task, pool[reg & (us.cw[task, pool] >= 0) & ~need.of(task)], c, wk)
-        ended = pool[reg & ~(need.work | need.economic | need.housing_social)]
+        releases, ended = release_tasks(pool, need.work, need.economic, need.housing_social, us.registered, us.cw,
+                                        us.sessions_same, c.employed, c.benefit, int(Benefit.DISABILITY_BENEFIT))
+        wk.releases[:len(releases)] += releases
         if len(ended):
             self._release(Task.INTAKE, ended, c, wk)
             wk.ended_spells += len(ended)
@@ -198,16 +193,17 @@ class Office:
             wk.ended_to_disability += int((c.benefit[ended] == Benefit.DISABILITY_BENEFIT).sum())
             us.end_spell(ended)
 
-    def assign_all(self, c, pool, need: Needs, due, lost, week, rng, wk) -> np.ndarray:
+    def assign_all(self, c, pool, need: Needs, lost, week, rng, wk) -> np.ndarray:
         """Caseworkers for intake and for every task a user needs and lacks; returns the
         caseworkers owed hand-off coordination."""
+        from ..kernels.office import awaiting_caseworker  # numba only where used (command-line start-up)
+
         us = self.users
-        open_ = week >= us.blocked_until[pool]
-        coord = [handoffs.assign(self, Task.INTAKE, pool[due & (us.cw[Task.INTAKE, pool] < 0)], c, lost, week, rng, wk)]
-        reg = us.registered[pool]
-        for task in RELEASABLE:
-            coord.append(handoffs.assign(self, task, pool[reg & need.of(task) & open_ & (us.cw[task, pool] < 0)],
-                                         c, lost, week, rng, wk))
+        # (a task's assignments change only that task's caseworkers: who awaits each is known up front)
+        awaiting, counts = awaiting_caseworker(pool, need.work, need.economic, need.housing_social, us.intake_due,
+                                               us.registered, us.blocked_until, us.cw, week)
+        coord = [handoffs.assign(self, task, awaiting[task, :counts[task]], c, lost, week, rng, wk)
+                 for task in (Task.INTAKE, *RELEASABLE)]
         return np.concatenate(coord)
 
     def staff_week(self, week: int, rng: np.random.Generator, pool: np.ndarray) -> None:
@@ -266,14 +262,12 @@ class Office:
         if task in FOLLOW_UP_TASKS:
             us.sessions_same[FOLLOW_UP_TASKS.index(Task(task)), idx] = 0
 
-    def _update_caseload(self, pool: np.ndarray | None = None) -> None:
-        """Distinct users per caseworker over the economic, work and housing/social tasks.
-
-        ``pool``: slots that include every registered user (only they have caseworkers).
-        """
+    def _update_caseload(self) -> None:
+        """Distinct users per caseworker over the economic, work and housing/social tasks: one
+        compiled pass over the slots' caseworkers (rows of ``users.cw``, read in place)."""
         from ..kernels import distinct_caseload  # numba only where used (command-line start-up)
 
-        cw = self.users.cw if pool is None else self.users.cw[:, pool]
+        cw = self.users.cw
         self.staff.caseload = distinct_caseload(cw[Task.ECONOMIC], cw[Task.WORK], cw[Task.HOUSING_SOCIAL],
                                                 len(self.staff))
 
