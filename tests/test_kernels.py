@@ -265,3 +265,371 @@ def test_counter_based_draws_match_the_reference_and_are_uniform():
     other = draws(key, 50_000, 4)                                         # another purpose: independent
     assert abs(np.corrcoef(got, other)[0, 1]) < 0.02
     assert not np.array_equal(draws(key + np.uint64(1), 10, 3), got[:10])   # another week: other draws
+
+
+# ---- the office's week: references are the numpy code the office's kernels replaced -----------
+def office_midrun(scenario: str, seed: int, weeks: int = 14, **settings):
+    """A small model some weeks in (caseloads, appointment books and benefit spells under way),
+    and the next week's pool and needs, as Office.step would have them before its work items."""
+    from simulation.scenario import apply_settings, load_scenario
+
+    s = apply_settings(load_scenario(f"scenarios/{scenario}.toml"), weeks=weeks + 5, warmup_weeks=0,
+                       **settings).scaled(2500)
+    m = ms.WelfareModel(s, rng=seed)
+    for _ in range(weeks):
+        m.step()
+    o, c = m.office, m.citizens
+    pool = o.pool(c)
+    need = o.needs(c, pool, m.week)
+    return m, pool, need
+
+
+OFFICES = [("generalist", {}), ("offices/fana", {"priority_rule": "creaming"}),
+           ("specialist", {"priority_rule": "date_order", "reception": "group_call_in"}),
+           ("target_group_teams", {})]
+
+
+def week_items_reference(office, c, week, pool, need_work, need_hs, coord):
+    """work.week_items as plain numpy: the items part by part, then the pressure and the sessions."""
+    from simulation.office import creaming
+    from simulation.office.crowding_out import Priority
+    from simulation.office.state import FOLLOW_UP_TASKS
+    from simulation.office.work import DIALOGUE_WEEK, SESSION_KIND, WorkItems, WorkKind, extra_hours, norm_interval
+    from simulation.vocabulary import Task
+
+    s, o, us = office.s, office.s.office, office.users
+    parts = []
+
+    def add(cw, klass, key, hours, kind, who):
+        n = len(cw)
+        parts.append((cw, np.full(n, klass, np.int8), np.asarray(key, np.float64),
+                      np.broadcast_to(np.asarray(hours, np.float64), (n,)), np.full(n, kind, np.int8), who))
+
+    call_in = o.reception == "group_call_in"
+    if not call_in or week % o.call_in_interval_weeks == 0:
+        who = pool[us.intake_due[pool] & (us.cw[Task.INTAKE, pool] >= 0)]
+        add(us.cw[Task.INTAKE, who], Priority.INTAKE, us.intake_week[who],
+            o.call_in_hours if call_in else o.intake_hours, WorkKind.INTAKE, who)
+    econ = us.cw[Task.ECONOMIC]
+    reg, econ_p = us.registered[pool], econ[pool]
+    who = pool[us.sa_pending[pool] & reg & (econ_p >= 0)]
+    add(econ[who], Priority.RULE_WORK, us.sa_applied[who], o.decision_hours, WorkKind.DECISION, who)
+    on_sa = (c.benefit[pool] == Benefit.SOCIAL_ASSISTANCE) | c.sa_top_up[pool]
+    who = pool[on_sa & (econ_p >= 0) & (us.next_renewal[pool] <= week)]
+    add(econ[who], Priority.RULE_WORK, us.next_renewal[who], o.renewal_hours, WorkKind.RENEWAL, who)
+    add(coord, Priority.RULE_WORK, np.full(len(coord), week), o.handoff_hours, WorkKind.COORDINATION,
+        np.full(len(coord), -1))
+    work_cw = us.cw[Task.WORK]
+    has_work_cw = reg & (work_cw[pool] >= 0)
+    ben, bw = c.benefit[pool], c.benefit_weeks[pool]
+    who = pool[has_work_cw & (ben == Benefit.WORK_ASSESSMENT_ALLOWANCE) & ~c.work_ability_assessed[pool]]
+    add(work_cw[who], Priority.RULE_WORK, week - c.benefit_weeks[who], o.assessment_hours, WorkKind.ASSESSMENT, who)
+    long_sick = (ben == Benefit.SICK_PAY) & ~c.short_sick[pool]
+    who = pool[has_work_cw & long_sick & (bw >= DIALOGUE_WEEK - 4) & ~us.dialogue_held[pool]]
+    add(work_cw[who], Priority.RULE_WORK, week - c.benefit_weeks[who], o.dialogue_meeting_hours,
+        WorkKind.DIALOGUE, who)
+    candidates = []
+    for row, (task, need) in enumerate(zip(FOLLOW_UP_TASKS, (need_work, need_hs), strict=True)):
+        cw = us.cw[task]
+        cand = pool[reg & need & (cw[pool] >= 0) & (week >= us.blocked_until[pool]) & (week >= us.parked_until[pool])]
+        norm = norm_interval(office, c, cand, cw[cand])
+        waited = week - np.maximum(us.last_session[row, cand], us.intake_week[cand])
+        ratio = waited / norm
+        ok = ratio >= np.maximum(o.tightest_interval_share, 1.0 / norm)
+        candidates.append((row, cand[ok], ratio[ok], waited[ok]))
+    budget = office.staff.budget
+    session = s.follow_up.session_hours
+    demand = np.zeros(len(budget))
+    for cw, kl, _, hours, _, _ in parts:
+        if len(cw) and kl[0] < Priority.DUE_FOLLOW_UP:
+            demand += np.bincount(cw, weights=hours, minlength=len(budget))
+    for row, who, ratio, _ in candidates:
+        demand += np.bincount(us.cw[FOLLOW_UP_TASKS[row], who[ratio >= 1.0]], minlength=len(budget)) * session
+    pressure = np.divide(demand, budget, out=np.ones_like(demand), where=budget > 0)
+    length = session * np.clip(1.0 / np.maximum(pressure, 1e-9), o.shortest_session_share, 1.0)
+    w = creaming.pull(pressure, o.creaming_under_pressure)
+    ratios = [np.zeros(sum(len(p[0]) for p in parts))]
+    for row, who, ratio, waited in candidates:
+        cw = us.cw[FOLLOW_UP_TASKS[row], who]
+        due = ratio >= 1.0
+        hours = length[cw] + extra_hours(office, c, row, who)
+        key = creaming.order_key(o.priority_rule, c.arenas, who[due], waited[due], w[cw[due]])
+        add(cw[due], Priority.DUE_FOLLOW_UP, key, hours[due], SESSION_KIND[row], who[due])
+        ratios.append(ratio[due])
+        add(cw[~due], Priority.EARLY_FOLLOW_UP, -ratio[~due], hours[~due], SESSION_KIND[row], who[~due])
+        ratios.append(ratio[~due])
+    cols = list(zip(*parts, strict=True))
+    items = WorkItems(np.concatenate(cols[0]).astype(np.int64), np.concatenate(cols[1]), np.concatenate(cols[2]),
+                      np.concatenate(cols[3]).astype(np.float64), np.concatenate(cols[4]),
+                      np.concatenate(cols[5]).astype(np.int64))
+    return items, np.concatenate(ratios), pressure
+
+
+@pytest.mark.parametrize(("scenario", "settings"), OFFICES)
+def test_week_items_match_the_numpy_reference(scenario, settings):
+    from simulation.office.work import week_items
+
+    m, pool, need = office_midrun(scenario, 3, **settings)
+    o, c = m.office, m.citizens
+    coord = np.array([0, 2, 1, 0], dtype=np.int64)           # caseworkers owed hand-off coordination
+    items, ratio = week_items(o, c, m.week, pool, need.work, need.housing_social, coord)
+    ref, ref_ratio, ref_pressure = week_items_reference(o, c, m.week, pool, need.work, need.housing_social, coord)
+    for name in ("cw", "klass", "key", "hours", "kind", "who"):
+        np.testing.assert_array_equal(getattr(items, name), getattr(ref, name), err_msg=name)
+    np.testing.assert_array_equal(ratio, ref_ratio)
+    np.testing.assert_array_equal(o.staff.pressure, ref_pressure)
+    assert len(set(items.kind.tolist())) >= 3 and (ratio >= 1.0).any()     # rule work and due sessions
+
+
+def allocate_reference(cw, klass, key, hours, budget):
+    order = np.lexsort((key, klass, cw))
+    c, h = cw[order], hours[order]
+    cum = np.cumsum(h)
+    first = np.searchsorted(c, c, side="left")
+    done_sorted = (cum - (cum[first] - h[first])) <= budget[c] + 1e-9
+    done = np.empty_like(done_sorted)
+    done[order] = done_sorted
+    return done
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_allocation_of_hours_matches_the_numpy_reference(seed):
+    from simulation.office import allocate
+
+    rng = np.random.default_rng(seed)
+    n, staff = 3000, 25
+    cw = rng.integers(0, staff, n)
+    klass = rng.integers(0, 4, n).astype(np.int8)
+    key = rng.choice([0.0, -0.5, 1.0, 2.0], n) if seed else rng.random(n)     # seed 1, 2: many ties
+    hours = rng.choice([0.5, 1.5, 0.1 * 3, 2.0], n)
+    budget = rng.uniform(0.0, 60.0, staff)
+    done = allocate(cw, klass, key, hours, budget)
+    np.testing.assert_array_equal(done, allocate_reference(cw, klass, key, hours, budget))
+    assert done.any() and not done.all()
+
+
+def book_hours_reference(items, done, n, doc):
+    from simulation.office.work import KIND_ACTIVITY, KIND_TASK
+    from simulation.vocabulary import TASKS, Activity
+
+    hba = np.zeros((n, len(Activity)))
+    np.add.at(hba, (items.cw[done], KIND_ACTIVITY[items.kind[done]]), items.hours[done] * (1.0 - doc))
+    documented = np.bincount(items.cw[done], weights=items.hours[done], minlength=n) * doc
+    task_hours = np.zeros((n, len(TASKS) + 1))
+    np.add.at(task_hours, (items.cw[done], KIND_TASK[items.kind[done]]), items.hours[done])
+    return hba, documented, task_hours
+
+
+def follow_up_census_reference(c, registered, pool, needs_follow_up, items, done):
+    from simulation.office.state import BENEFIT_GROUP, BENEFIT_GROUPS
+    from simulation.office.work import FOLLOW_UP_KINDS
+
+    users = pool[registered[pool] & needs_follow_up]
+    pos = c.position(users)
+    q = np.empty(len(users), dtype=np.int64)
+    q[np.argsort(pos, kind="stable")] = np.arange(len(users)) * 5 // len(users)
+    g = BENEFIT_GROUP.take(c.benefit[users])
+    sess = done & np.isin(items.kind, FOLLOW_UP_KINDS)
+    who = items.who[sess]
+    at = np.minimum(np.searchsorted(users, who), len(users) - 1)
+    ok = users[at] == who
+    h = items.hours[sess][ok]
+    return (np.bincount(q, minlength=5), np.bincount(g, minlength=len(BENEFIT_GROUPS)),
+            np.bincount(q[at][ok], weights=h, minlength=5), np.bincount(g[at][ok], weights=h,
+                                                                         minlength=len(BENEFIT_GROUPS)))
+
+
+@pytest.mark.parametrize(("scenario", "settings"), OFFICES[:2])
+def test_booked_hours_and_the_follow_up_census_match_the_numpy_references(scenario, settings):
+    from simulation.kernels.office import book_hours, follow_up_census
+    from simulation.office.census import IS_FOLLOW_UP
+    from simulation.office.state import BENEFIT_GROUP
+    from simulation.office.work import KIND_ACTIVITY, KIND_TASK, week_items
+    from simulation.vocabulary import TASKS, Activity
+
+    m, pool, need = office_midrun(scenario, 4, **settings)
+    o, c = m.office, m.citizens
+    items, _ = week_items(o, c, m.week, pool, need.work, need.housing_social, np.zeros(0, dtype=np.int64))
+    done = np.random.default_rng(4).random(len(items.cw)) < 0.7
+    n, doc = len(o.staff), o.s.caseworkers.documentation_share
+    got = book_hours(items.cw, items.kind, items.hours, done, KIND_ACTIVITY, KIND_TASK, n, len(Activity),
+                     len(TASKS), doc)
+    for a, b in zip(got, book_hours_reference(items, done, n, doc), strict=True):
+        np.testing.assert_array_equal(a, b)
+    needs = need.work | need.housing_social
+    got = follow_up_census(pool, needs, o.users.registered, c.arenas, c.benefit, BENEFIT_GROUP, 3, items.who,
+                           items.kind, items.hours, done, IS_FOLLOW_UP)
+    want = follow_up_census_reference(c, o.users.registered, pool, needs, items, done)
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert got[2].sum() > 0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_position_quintiles_rank_ties_in_listed_order(seed):
+    from simulation.kernels.office import position_quintiles
+
+    rng = np.random.default_rng(seed)
+    for n in (5, 6, 7, 13, 101, 4000):
+        for pos in (rng.random(n), rng.choice([0.0, 0.25, 0.3, 1.0], n), np.full(n, 0.5)):
+            want = np.empty(n, dtype=np.int64)
+            want[np.argsort(pos, kind="stable")] = np.arange(n) * 5 // n
+            np.testing.assert_array_equal(position_quintiles(pos), want)
+
+
+def follow_up_reference(office, c, items, done, ratio, week, lost, rng, wk):
+    """sessions.follow_up and sessions._work_session as plain numpy, row by row."""
+    from simulation.office.sessions import session_gain
+    from simulation.office.state import FOLLOW_UP_TASKS
+    from simulation.office.work import SESSION_KIND, extra_hours, need_level, portfolio_need
+    from simulation.vocabulary import Arena, NeedLevel, Task
+
+    us, s = office.users, office.s
+    fu, o = s.follow_up, s.office
+    a = c.arenas
+    for row, task in enumerate(FOLLOW_UP_TASKS):
+        is_kind = items.kind == SESSION_KIND[row]
+        wk.slipped_sessions += int((is_kind & ~done & (ratio >= 1.0)).sum())
+        sel = is_kind & done
+        i, cw, hours = items.who[sel], items.cw[sel], items.hours[sel]
+        wk.sessions[row] = len(i)
+        wk.early_sessions += int((ratio[sel] < 1.0).sum())
+        if not len(i):
+            continue
+        first = ~us.had_session[i]
+        wk.first_follow_ups += int(first.sum())
+        wk.first_follow_up_wait_weeks += float((week - us.intake_week[i[first]]).sum())
+        us.had_session[i] = True
+        us.sessions_week[i] += 1
+        us.hours_week[i] += hours
+        same = us.sessions_same[row, i]
+        own = cw == us.cw[task, i]
+        useful = np.maximum(hours - extra_hours(office, c, row, i), 0.0)
+        gain = session_gain(fu, office.staff.competence[cw, task], np.where(own, same, 0), lost[i], useful)
+        if row == 1 and o.portfolio:
+            gain = gain * (1.0 + fu.portfolio_effect * portfolio_need(office, c, i))
+        us.reassess[row, i[own]] = False
+        if task == Task.WORK:
+            a[Arena.WORK, i] = np.minimum(a[Arena.WORK, i] + fu.work_effect * gain * (1.0 - a[Arena.WORK, i]), 1.0)
+            ben = c.benefit[i]
+            sick = (ben == Benefit.SICK_PAY) | (ben == Benefit.WORK_ASSESSMENT_ALLOWANCE)
+            c.graded_return_until[i[sick]] = week + fu.graded_return_weeks
+            c.job_search_help_until[i[~sick]] = week + fu.job_search_help_weeks
+            kvp = ((ben == Benefit.SOCIAL_ASSISTANCE) & (c.benefit_weeks[i] >= 26)
+                   & (us.need_level[i] >= NeedLevel.SPECIAL) & (rng.random(len(i)) < fu.qualification_uptake))
+            c.benefit[i[kvp]] = Benefit.QUALIFICATION_PROGRAMME
+            c.benefit_weeks[i[kvp]] = 0
+            wk.qualification_starts += int(kvp.sum())
+        else:
+            for arena, size in ((Arena.HOUSING, fu.housing_effect), (Arena.ACTIVITY, fu.activity_effect),
+                                (Arena.ECONOMY, fu.economy_effect)):
+                a[arena, i] = np.minimum(a[arena, i] + size * gain, 1.0)
+        us.sessions_same[row, i] = np.where(own, same + 1, same)
+        us.last_session[row, i] = week
+        now = a[:, i]
+        pos = now.mean(axis=0)
+        progressed = pos > us.last_position[i] + 1e-9
+        us.failures[i] = np.where(progressed, 0, us.failures[i] + 1)
+        us.last_position[i] = pos
+        if o.parking_after_failures > 0:
+            park = (us.failures[i] >= o.parking_after_failures) & (office.staff.pressure[cw] > 1.0)
+            us.parked_until[i[park]] = week + o.parking_review_weeks
+            us.failures[i[park]] = 0
+            wk.parked += int(park.sum())
+        us.need_level[i] = need_level(c, i, (now < s.arenas.loss_threshold).sum(axis=0))
+
+
+def assert_same_office_state(o1, o2, c1, c2, wk1, wk2):
+    import dataclasses
+
+    for name in vars(o1.users):
+        np.testing.assert_array_equal(getattr(o1.users, name), getattr(o2.users, name), err_msg=name)
+    for name in vars(c1):
+        if isinstance(getattr(c1, name), np.ndarray):
+            np.testing.assert_array_equal(getattr(c1, name), getattr(c2, name), err_msg=name)
+    for f in dataclasses.fields(wk1):
+        np.testing.assert_array_equal(getattr(wk1, f.name), getattr(wk2, f.name), err_msg=f.name)
+
+
+@pytest.mark.parametrize(("scenario", "settings"), OFFICES[:3])
+def test_follow_up_sessions_match_the_numpy_reference(scenario, settings):
+    import copy as copying
+
+    from simulation.office import OfficeWeek, allocate, sessions
+    from simulation.office.work import week_items
+
+    m, pool, need = office_midrun(scenario, 5, weeks=40, **settings)
+    o, c = m.office, m.citizens
+    o.staff.pressure[::2] *= 1.5               # some caseworkers under pressure: parking
+    o.users.failures[pool[::3]] += 2
+    items, ratio = week_items(o, c, m.week, pool, need.work, need.housing_social, np.zeros(0, dtype=np.int64))
+    done = allocate(items.cw, items.klass, items.key, items.hours, o.staff.budget * 0.3)   # some sessions slip
+    lost = c.arenas_lost(o.s.arenas.loss_threshold)
+    ref_o, ref_c = copying.deepcopy(o), copy(c)
+    wk, ref_wk = OfficeWeek(), OfficeWeek()
+    sessions.follow_up(o, c, items, done, ratio, m.week, lost, np.random.default_rng(9), wk)
+    follow_up_reference(ref_o, ref_c, items, done, ratio, m.week, lost, np.random.default_rng(9), ref_wk)
+    assert_same_office_state(o, ref_o, c, ref_c, wk, ref_wk)
+    assert wk.sessions.all() and wk.slipped_sessions and wk.first_follow_ups
+
+
+def register_and_release_reference(office, c, pool, need, week, wk):
+    """Office.register, Office.release and who awaits a caseworker (Office.assign_all) as plain numpy."""
+    from simulation.vocabulary import Task
+
+    us = office.users
+    needs_office = need.work | need.economic
+    due = us.intake_due[pool]
+    new = needs_office & ~us.registered[pool] & ~due
+    us.intake_week[pool[new]] = week
+    wk.new_users = int(np.count_nonzero(new))
+    gone = due & ~needs_office
+    due = (due | new) & ~gone
+    us.intake_due[pool] = due
+    office._release(Task.INTAKE, pool[gone & (us.cw[Task.INTAKE, pool] >= 0)], c, wk)
+    reg = us.registered[pool]
+    for task in (Task.ECONOMIC, Task.WORK, Task.HOUSING_SOCIAL):
+        office._release(task, pool[reg & (us.cw[task, pool] >= 0) & ~need.of(task)], c, wk)
+    ended = pool[reg & ~(need.work | need.economic | need.housing_social)]
+    office._release(Task.INTAKE, ended, c, wk)
+    us.end_spell(ended)
+    open_ = week >= us.blocked_until[pool]
+    reg = us.registered[pool]
+    awaiting = [pool[due & (us.cw[Task.INTAKE, pool] < 0)]]
+    for task in (Task.ECONOMIC, Task.WORK, Task.HOUSING_SOCIAL):
+        awaiting.append(pool[reg & need.of(task) & open_ & (us.cw[task, pool] < 0)])
+    return ended, awaiting
+
+
+@pytest.mark.parametrize(("scenario", "settings"), OFFICES[:3])
+def test_registration_releases_and_who_awaits_a_caseworker_match_the_numpy_reference(scenario, settings):
+    import copy as copying
+
+    from simulation.kernels.office import awaiting_caseworker, release_tasks
+    from simulation.office import OfficeWeek
+    from simulation.vocabulary import Task
+
+    m, pool, need = office_midrun(scenario, 6, weeks=20, **settings)
+    o, c = m.office, m.citizens
+    us = o.users
+    rng = np.random.default_rng(6)
+    for mask in (need.work, need.economic, need.housing_social):      # some needs end this week
+        mask &= rng.random(len(pool)) < 0.9
+    us.intake_due[pool[rng.random(len(pool)) < 0.05]] = True           # and some wait for intake
+    us.cw[:, pool[rng.random(len(pool)) < 0.1]] = -1                    # or for a caseworker
+    ref_o = copying.deepcopy(o)
+    wk, ref_wk = OfficeWeek(), OfficeWeek()
+    o.register(pool, need, m.week, wk)
+    releases, ended = release_tasks(pool, need.work, need.economic, need.housing_social, us.registered, us.cw,
+                                    us.sessions_same, c.employed, c.benefit, int(Benefit.DISABILITY_BENEFIT))
+    wk.releases[:3] += releases
+    o._release(Task.INTAKE, ended, c, wk)
+    us.end_spell(ended)
+    awaiting, counts = awaiting_caseworker(pool, need.work, need.economic, need.housing_social, us.intake_due,
+                                           us.registered, us.blocked_until, us.cw, m.week)
+    want_ended, want = register_and_release_reference(ref_o, c, pool, need, m.week, ref_wk)
+    np.testing.assert_array_equal(ended, want_ended)
+    assert_same_office_state(o, ref_o, c, c, wk, ref_wk)
+    for task in range(4):
+        np.testing.assert_array_equal(awaiting[task, :counts[task]], want[task])
+    assert len(ended) and wk.releases.sum() and (counts > 0).sum() >= 2
