@@ -633,3 +633,82 @@ def test_registration_releases_and_who_awaits_a_caseworker_match_the_numpy_refer
     for task in range(4):
         np.testing.assert_array_equal(awaiting[task, :counts[task]], want[task])
     assert len(ended) and wk.releases.sum() and (counts > 0).sum() >= 2
+
+
+def assign_reference(office, task, idx, c, lost, week, rng, wk):
+    """handoffs.route and handoffs.assign as plain numpy (caps through handoffs.apply_caps)."""
+    from simulation.office.handoffs import apply_caps, unit_full
+    from simulation.office.state import FOLLOW_UP_TASKS
+    from simulation.vocabulary import Task
+
+    staff, us, o = office.staff, office.users, office.s.office
+    held = us.cw[:, idx]
+    held_unit = office.unit_of_cw[held]
+    does = office.unit_does[held_unit, task]
+    unit = np.where(does.any(axis=0), held_unit[does.argmax(axis=0), np.arange(len(idx))], -1)
+    for k, u in enumerate(o.units):
+        if not office.unit_does[k, task] or unit_full(office, k):
+            continue
+        group = {"youth": c.age[idx] < office.s.population.youth_age_limit, "heaviest": lost[idx] >= 3,
+                 "refugees": c.language[idx]}.get(u.target_group, True)
+        unit[(unit < 0) & group] = k
+    routed = unit >= 0
+    idx, unit, held, held_unit = idx[routed], unit[routed], held[:, routed], held_unit[:, routed]
+    match = held_unit == unit[None, :]
+    reuse = match.any(axis=0)
+    chosen = np.where(reuse, held[np.argmax(match, axis=0), np.arange(len(idx))], -1)
+    size = office.unit_size[unit[~reuse]]
+    chosen[~reuse] = staff.unit_start[unit[~reuse]] + np.minimum((c.birth_date[idx[~reuse]] * size).astype(np.int64),
+                                                                 size - 1)
+    if task != Task.INTAKE:
+        chosen = apply_caps(office, chosen, unit, ~(held[1:] == chosen[None, :]).any(axis=0), idx)
+    ok = chosen >= 0
+    idx, chosen, held = idx[ok], chosen[ok], held[:, ok]
+    fresh = ~(held == chosen[None, :]).any(axis=0)
+    joins = ~(held[1:] == chosen[None, :]).any(axis=0)
+    handoff = fresh & (held >= 0).any(axis=0)
+    lost_now = handoff & (rng.random(len(idx)) < o.handoff_loss)
+    us.blocked_until[idx[lost_now]] = week + o.lost_weeks
+    us.lost_total[idx[lost_now]] += 1
+    wk.lost_in_handoff += int(lost_now.sum())
+    idx, chosen, fresh, handoff, joins = (x[~lost_now] for x in (idx, chosen, fresh, handoff, joins))
+    us.cw[task, idx] = chosen
+    wk.assignments += len(idx) * (task != Task.INTAKE)
+    us.contact_points[idx[fresh]] += 1
+    us.handoffs[idx[handoff]] += 1
+    wk.handoffs += int(handoff.sum())
+    if task != Task.INTAKE:
+        us.blocked_until[idx[handoff]] = np.maximum(us.blocked_until[idx[handoff]], week + o.handoff_delay_weeks)
+        np.add.at(staff.caseload, chosen[joins], 1)
+    if task in FOLLOW_UP_TASKS:
+        row = FOLLOW_UP_TASKS.index(Task(task))
+        us.sessions_same[row, idx[fresh]] = 0
+        us.reassess[row, idx[handoff]] = True
+        us.parked_until[idx[fresh]] = week
+    return chosen[handoff]
+
+
+@pytest.mark.parametrize(("scenario", "settings"), [("specialist", {"handoff_loss": 0.3}),
+                                                    ("target_group_teams", {}), ("offices/fana", {})])
+def test_routing_and_hand_offs_match_the_numpy_reference(scenario, settings):
+    import copy as copying
+
+    from simulation.office import OfficeWeek, handoffs
+
+    m, pool, _ = office_midrun(scenario, 7, weeks=20, **settings)
+    o, c = m.office, m.citizens
+    lost = c.arenas_lost(o.s.arenas.loss_threshold)
+    rng = np.random.default_rng(7)
+    moved = 0
+    for task in range(4):
+        idx = pool[rng.random(len(pool)) < 0.2]         # a fifth of the pool (re)assigned, whatever they held
+        o.users.cw[task, idx] = -1
+        ref_o = copying.deepcopy(o)
+        wk, ref_wk = OfficeWeek(), OfficeWeek()
+        coord = handoffs.assign(o, task, idx, c, lost, m.week, np.random.default_rng(task), wk)
+        want = assign_reference(ref_o, task, idx, c, lost, m.week, np.random.default_rng(task), ref_wk)
+        np.testing.assert_array_equal(coord, want)
+        assert_same_office_state(o, ref_o, c, c, wk, ref_wk)
+        np.testing.assert_array_equal(o.staff.caseload, ref_o.staff.caseload)
+        moved += wk.handoffs + wk.lost_in_handoff
+    assert moved

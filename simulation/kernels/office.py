@@ -593,3 +593,90 @@ def awaiting_caseworker(pool, need_work, need_economic, need_hs, intake_due, reg
                 out[task, counts[task]] = i
                 counts[task] += 1
     return out, counts
+
+
+# ---- routing and hand-offs (office/handoffs.py) -----------------------------------------------------
+#: target groups of units, as scenario.TARGET_GROUPS lists them
+ALL_USERS, YOUTH, HEAVIEST, REFUGEES = range(4)
+
+
+@compiled
+def route_users(idx, task, cw, unit_of_cw, unit_does, open_unit, unit_group, unit_start, unit_size, age,
+                youth_age_limit, lost, language, birth_date):
+    """The unit and caseworker for each user's ``task`` (handoffs.route): a unit the user already
+    deals with that does the task (the first by task), else the first open unit for the user's
+    group (``open_unit``: does the task and is not full); within the unit, a caseworker the user
+    already has there, else by date of birth. Returns unit and caseworker, -1 where no unit can
+    take the user."""
+    n = len(idx)
+    unit = np.full(n, -1, dtype=np.int64)
+    chosen = np.full(n, -1, dtype=np.int64)
+    for u in range(n):
+        i = idx[u]
+        k = -1
+        for t in range(cw.shape[0]):
+            if unit_does[unit_of_cw[cw[t, i]], task]:
+                k = unit_of_cw[cw[t, i]]
+                break
+        if k < 0:
+            for v in range(len(open_unit)):
+                g = unit_group[v]
+                if open_unit[v] and (g == ALL_USERS or (g == YOUTH and age[i] < youth_age_limit)
+                                     or (g == HEAVIEST and lost[i] >= 3) or (g == REFUGEES and language[i])):
+                    k = v
+                    break
+        if k < 0:
+            continue
+        unit[u] = k
+        for t in range(cw.shape[0]):         # one caseworker per unit: the one the user has there
+            if cw[t, i] >= 0 and unit_of_cw[cw[t, i]] == k:
+                chosen[u] = cw[t, i]
+                break
+        if chosen[u] < 0:                    # date-split: birthdays in contiguous ranges (002:4536-4544)
+            chosen[u] = unit_start[k] + min(int(birth_date[i] * unit_size[k]), unit_size[k] - 1)
+    return unit, chosen
+
+
+@compiled
+def take_on(idx, chosen, draws, task, row, cw, blocked_until, lost_total, contact_points, handoffs, sessions_same,
+            reassess, parked_until, caseload, week, handoff_loss, lost_weeks, handoff_delay):
+    """Users ``idx`` meet caseworkers ``chosen`` for ``task`` (handoffs.assign): a caseworker the user
+    has not met is a new contact point; meeting one while having another is a hand-off, which may
+    lose the user between units for a while (``draws`` below ``handoff_loss``), else delays
+    follow-up and is owed coordination; a new follow-up caseworker (``row`` >= 0) starts the
+    relationship afresh and ends parking. Returns the caseworkers owed coordination, and the
+    users assigned, handed off and lost."""
+    coord = np.empty(len(idx), dtype=np.int64)
+    n_coord = assigned = n_lost = 0
+    for u in range(len(idx)):
+        i, k = idx[u], chosen[u]
+        fresh = joins = True
+        had = False
+        for t in range(cw.shape[0]):
+            fresh &= cw[t, i] != k
+            joins &= t == 0 or cw[t, i] != k      # new in that caseworker's caseload (intake aside)
+            had |= cw[t, i] >= 0
+        handoff = fresh and had
+        if handoff and draws[u] < handoff_loss:  # lost between units: nobody takes up the task for a while
+            blocked_until[i] = week + lost_weeks
+            lost_total[i] += 1
+            n_lost += 1
+            continue
+        cw[task, i] = k
+        assigned += 1
+        contact_points[i] += fresh
+        if handoff:
+            handoffs[i] += 1
+            coord[n_coord] = k
+            n_coord += 1
+            if task != 0:
+                blocked_until[i] = max(blocked_until[i], week + handoff_delay)
+        if row >= 0:
+            if fresh:
+                sessions_same[row, i] = 0
+                parked_until[i] = week           # a new caseworker looks at the case afresh
+            if handoff:
+                reassess[row, i] = True          # the new caseworker reads the case; the user retells it
+        if task != 0 and joins:
+            caseload[k] += 1
+    return coord[:n_coord], assigned, n_coord, n_lost

@@ -13,31 +13,25 @@ from __future__ import annotations
 import numpy as np
 
 from ..population import Citizens
+from ..scenario import TARGET_GROUPS
 from ..vocabulary import Task
 from .state import FOLLOW_UP_TASKS, OfficeWeek
 
 
-def route(office, task: int, idx: np.ndarray, held_unit: np.ndarray, c: Citizens, lost: np.ndarray) -> np.ndarray:
-    """The unit for each user: one they already deal with that does the task, else the first matching.
+def route(office, task: int, idx: np.ndarray, c: Citizens, lost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The unit and caseworker for each user: a unit they already deal with that does the task,
+    else the first unit that does it for their group and is not full (a full capped team: the
+    user goes to the next unit that fits); within the unit, the caseworker they have there, else
+    by date of birth. -1 where no unit can take them (every unit that could is full: they wait).
+    One compiled pass (:func:`simulation.kernels.office.route_users`)."""
+    from ..kernels.office import route_users  # numba only where used (command-line start-up)
 
-    ``held_unit``: (tasks, users) units of the caseworkers each user has, -1 for none.
-    """
-    does = office.unit_does[held_unit, task]
-    unit = np.where(does.any(axis=0), held_unit[does.argmax(axis=0), np.arange(len(idx))], -1)
-    p = office.s.population
-    for k, u in enumerate(office.s.office.units):
-        if not office.unit_does[k, task] or unit_full(office, k):
-            continue                 # a full capped team: the user goes to the next unit that fits
-        if u.target_group == "youth":
-            group = c.age[idx] < p.youth_age_limit
-        elif u.target_group == "heaviest":
-            group = lost[idx] >= 3
-        elif u.target_group == "refugees":
-            group = c.language[idx]
-        else:
-            group = True
-        unit[(unit < 0) & group] = k
-    return unit
+    units = office.s.office.units
+    open_unit = np.array([office.unit_does[k, task] and not unit_full(office, k) for k in range(len(units))])
+    group = np.array([TARGET_GROUPS.index(u.target_group) for u in units], dtype=np.int64)
+    return route_users(idx, task, office.users.cw, office.unit_of_cw, office.unit_does, open_unit, group,
+                       office.staff.unit_start, office.unit_size, c.age, office.s.population.youth_age_limit, lost,
+                       c.language, c.birth_date)
 
 
 def unit_full(office, k: int) -> bool:
@@ -51,57 +45,27 @@ def unit_full(office, k: int) -> bool:
 def assign(office, task: int, idx: np.ndarray, c: Citizens, lost: np.ndarray, week: int,
            rng: np.random.Generator, wk: OfficeWeek) -> np.ndarray:
     """Give users ``idx`` a caseworker for ``task``; returns the caseworkers owed hand-off coordination."""
+    from ..kernels.office import take_on  # numba only where used (command-line start-up)
+
     if len(idx) == 0:
         return np.zeros(0, dtype=np.int64)
-    staff, us, o = office.staff, office.users, office.s.office
-    held = us.cw[:, idx]
-    held_unit = office.unit_of_cw[held]
-    unit = route(office, task, idx, held_unit, c, lost)
-    routed = unit >= 0            # every unit that could take them is full: they wait
-    if not routed.all():
-        idx, unit, held, held_unit = idx[routed], unit[routed], held[:, routed], held_unit[:, routed]
-    # reuse a caseworker the user already has in that unit (one caseworker per unit)
-    match = held_unit == unit[None, :]
-    reuse = match.any(axis=0)
-    chosen = np.where(reuse, held[np.argmax(match, axis=0), np.arange(len(idx))], -1)
-    # date-split within the unit: birthdays in contiguous ranges per caseworker (002:4536-4544)
-    split = ~reuse
-    size = office.unit_size[unit[split]]
-    chosen[split] = staff.unit_start[unit[split]] + np.minimum(
-        (c.birth_date[idx[split]] * size).astype(np.int64), size - 1)
+    us, o = office.users, office.s.office
+    unit, chosen = route(office, task, idx, c, lost)
     if task != Task.INTAKE:   # a caseworker taking on a user (not already in their caseload) respects the cap
-        joins = ~(held[1:] == chosen[None, :]).any(axis=0)
-        chosen = apply_caps(office, chosen, unit, joins, idx)
+        joins = ~(us.cw[1:, idx] == chosen[None, :]).any(axis=0)
+        chosen = apply_caps(office, chosen, unit, joins & (unit >= 0), idx)
     ok = chosen >= 0
-    idx, chosen, held = idx[ok], chosen[ok], held[:, ok]
-    fresh = ~(held == chosen[None, :]).any(axis=0)          # a caseworker the user has not met
-    joins = ~(held[1:] == chosen[None, :]).any(axis=0)      # new in that caseworker's caseload
-    handoff = fresh & (held >= 0).any(axis=0)
-    lost_now = handoff & (rng.random(len(idx)) < o.handoff_loss)
-    # lost between units: nobody takes up the task for a while (recorded, not silent)
-    li = idx[lost_now]
-    us.blocked_until[li] = week + o.lost_weeks
-    us.lost_total[li] += 1
-    wk.lost_in_handoff += len(li)
-    keep = ~lost_now
-    idx, chosen, fresh, handoff, joins = idx[keep], chosen[keep], fresh[keep], handoff[keep], joins[keep]
-    us.cw[task, idx] = chosen
+    idx, chosen = idx[ok], chosen[ok]
+    row = FOLLOW_UP_TASKS.index(Task(task)) if task in FOLLOW_UP_TASKS else -1
+    coord, assigned, handed_off, lost_now = take_on(
+        idx, chosen, rng.random(len(idx)), int(task), row, us.cw, us.blocked_until, us.lost_total, us.contact_points,
+        us.handoffs, us.sessions_same, us.reassess, us.parked_until, office.staff.caseload, week, o.handoff_loss,
+        o.lost_weeks, o.handoff_delay_weeks)
     if task != Task.INTAKE:
-        wk.assignments += len(idx)
-    us.contact_points[idx[fresh]] += 1
-    hi = idx[handoff]
-    us.handoffs[hi] += 1
-    wk.handoffs += len(hi)
-    if task != Task.INTAKE:
-        us.blocked_until[hi] = np.maximum(us.blocked_until[hi], week + o.handoff_delay_weeks)
-    if task in FOLLOW_UP_TASKS:
-        row = FOLLOW_UP_TASKS.index(Task(task))
-        us.sessions_same[row, idx[fresh]] = 0
-        us.reassess[row, hi] = True           # the new caseworker reads the case; the user retells it
-        us.parked_until[idx[fresh]] = week    # a new caseworker looks at the case afresh: parking ends
-    if task != Task.INTAKE:
-        np.add.at(staff.caseload, chosen[joins], 1)
-    return chosen[handoff].astype(np.int64)
+        wk.assignments += assigned
+    wk.handoffs += handed_off
+    wk.lost_in_handoff += lost_now
+    return coord
 
 
 def apply_caps(office, chosen, unit, joins, idx):
