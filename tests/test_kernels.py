@@ -458,7 +458,8 @@ def test_booked_hours_and_the_follow_up_census_match_the_numpy_references(scenar
         np.testing.assert_array_equal(a, b)
     needs = need.work | need.housing_social
     got = follow_up_census(pool, needs, o.users.registered, c.arenas, c.benefit, BENEFIT_GROUP, 3, items.who,
-                           items.kind, items.hours, done, IS_FOLLOW_UP)
+                           items.kind, items.hours, done, IS_FOLLOW_UP, np.empty(4 * len(pool), dtype=np.int64),
+                           np.empty(2 * len(pool)))
     want = follow_up_census_reference(c, o.users.registered, pool, needs, items, done)
     for a, b in zip(got, want, strict=True):
         np.testing.assert_array_equal(a, b)
@@ -474,7 +475,9 @@ def test_position_quintiles_rank_ties_in_listed_order(seed):
         for pos in (rng.random(n), rng.choice([0.0, 0.25, 0.3, 1.0], n), np.full(n, 0.5)):
             want = np.empty(n, dtype=np.int64)
             want[np.argsort(pos, kind="stable")] = np.arange(n) * 5 // n
-            np.testing.assert_array_equal(position_quintiles(pos), want)
+            got, scratch = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+            position_quintiles(pos, got, scratch, np.empty(n))
+            np.testing.assert_array_equal(got, want)
 
 
 def follow_up_reference(office, c, items, done, ratio, week, lost, rng, wk):
@@ -621,12 +624,14 @@ def test_registration_releases_and_who_awaits_a_caseworker_match_the_numpy_refer
     wk, ref_wk = OfficeWeek(), OfficeWeek()
     o.register(pool, need, m.week, wk)
     releases, ended = release_tasks(pool, need.work, need.economic, need.housing_social, us.registered, us.cw,
-                                    us.sessions_same, c.employed, c.benefit, int(Benefit.DISABILITY_BENEFIT))
+                                    us.sessions_same, c.employed, c.benefit, int(Benefit.DISABILITY_BENEFIT),
+                                    np.empty(len(pool), dtype=np.int64))
     wk.releases[:3] += releases
     o._release(Task.INTAKE, ended, c, wk)
     us.end_spell(ended)
-    awaiting, counts = awaiting_caseworker(pool, need.work, need.economic, need.housing_social, us.intake_due,
-                                           us.registered, us.blocked_until, us.cw, m.week)
+    awaiting = np.empty((4, len(pool)), dtype=np.int64)
+    counts = awaiting_caseworker(pool, need.work, need.economic, need.housing_social, us.intake_due, us.registered,
+                                 us.blocked_until, us.cw, m.week, awaiting)
     want_ended, want = register_and_release_reference(ref_o, c, pool, need, m.week, ref_wk)
     np.testing.assert_array_equal(ended, want_ended)
     assert_same_office_state(o, ref_o, c, c, wk, ref_wk)

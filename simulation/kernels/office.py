@@ -82,6 +82,7 @@ INTAKE_PART, DECISION_PART, RENEWAL_PART, COORDINATION_PART, ASSESSMENT_PART, DI
 RULE_PARTS = 6
 #: then due and early sessions of work follow-up (row 0) and of housing and social follow-up (row 1)
 SESSION_PARTS = 4
+SESSION_START = RULE_PARTS
 
 
 #: the task whose caseworker does each rule part (coordination: the receiver, listed apart)
@@ -89,18 +90,11 @@ TASK_OF_PART = np.array([0, 1, 1, -1, 2, 2])
 
 
 @inlined
-def rule_flags(intake, econ_cw, work_cw, applied, on_sa, renewal_due, unassessed, dialogue_due):
-    """A bit per rule part for one user: intake (waiting, with an intake caseworker), a decision on
-    an application and a renewal (with an economic caseworker), a work-ability assessment and a
-    dialogue meeting (registered, with a work caseworker)."""
-    f = (1 << INTAKE_PART) if intake else 0
-    if econ_cw:
-        f |= (1 << DECISION_PART) if applied else 0
-        f |= (1 << RENEWAL_PART) if on_sa and renewal_due else 0
-    if work_cw:
-        f |= (1 << ASSESSMENT_PART) if unassessed else 0
-        f |= (1 << DIALOGUE_PART) if dialogue_due else 0
-    return f
+def rule_flags(intake, decision, renewal, assessment, dialogue):
+    """A bit per rule part for one user (booleans combined bitwise: selects, not branches, since
+    statuses vary unpredictably from user to user)."""
+    return (intake << INTAKE_PART) | (decision << DECISION_PART) | (renewal << RENEWAL_PART) \
+        | (assessment << ASSESSMENT_PART) | (dialogue << DIALOGUE_PART)
 
 
 @inlined
@@ -130,60 +124,59 @@ def norm_ratio(week, last_session, intake_week, norm, tightest):
 def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, registered, sa_pending, next_renewal,
                 blocked_until, parked_until, last_session, need_level, dialogue_held, benefit, sa_top_up,
                 benefit_weeks, work_ability_assessed, short_sick, cw_interval, interval_by_need, week, intake_on,
-                rule_hours, session_hours, tightest, interval_qual, codes, dialogue_from, n_staff):
+                rule_hours, session_hours, tightest, interval_qual, codes, dialogue_from, n_staff, flags, ratio,
+                waited):
     """The first pass of the week's items (work.week_items): what each user in ``pool`` brings, items
     per part, and each caseworker's demand, the hours of intake, rule work and due sessions (the
     time pressure's numerator).
 
     ``rule_hours``: hours of an item of each rule part; ``codes``: (social assistance, AAP, sick pay,
     qualification programme) benefit codes; ``cw_interval``: each caseworker's unit's own norm (0:
-    none). Returns ``counts`` (rule parts, then due and early sessions of each follow-up row),
-    ``demand``, and per user: ``flags`` (a bit per rule part) and, per follow-up row, the norm
-    ``ratio`` (weeks waited / norm interval, work.norm_interval; -1: no session this week) and the
-    weeks ``waited``. Demand is summed part by part, as the numpy code's per-part ``bincount`` did,
+    none). Returns ``counts`` (rule parts, then due and early sessions of each follow-up row) and
+    ``demand``, and fills, per user: ``flags`` (a bit per rule part) and, per follow-up row, the
+    norm ``ratio`` (weeks waited / norm interval, work.norm_interval; -1: no session this week)
+    and the weeks ``waited``. Demand is summed part by part, as the numpy code's per-part ``bincount`` did,
     so the pressure agrees bit for bit.
     """
     social_assistance, aap, sick_pay, qualification = codes[0], codes[1], codes[2], codes[3]
     m = len(pool)
-    flags = np.zeros(m, dtype=np.uint8)
-    ratio = np.full((2, m), -1.0)
-    waited = np.zeros((2, m), dtype=np.int64)
     counts = np.zeros(RULE_PARTS + SESSION_PARTS, dtype=np.int64)
     part_hours = np.zeros((RULE_PARTS, n_staff))
     due = np.zeros((2, n_staff), dtype=np.int64)
+    # (booleans combined with & and |, both sides of each choice computed: selects, not branches,
+    # since statuses vary unpredictably from user to user)
     for j in range(m):
         i = pool[j]
         reg, ben = registered[i], benefit[i]
-        f = rule_flags(intake_on and intake_due[i] and cw[0, i] >= 0, cw[1, i] >= 0, reg and cw[2, i] >= 0,
-                       sa_pending[i] and reg, ben == social_assistance or sa_top_up[i], next_renewal[i] <= week,
-                       ben == aap and not work_ability_assessed[i],
-                       ben == sick_pay and not short_sick[i] and benefit_weeks[i] >= dialogue_from
-                       and not dialogue_held[i])
+        econ, work = cw[1, i] >= 0, reg & (cw[2, i] >= 0)
+        f = rule_flags(intake_on & intake_due[i] & (cw[0, i] >= 0),                 # intake waiting
+                       econ & sa_pending[i] & reg,                                   # an application
+                       econ & ((ben == social_assistance) | sa_top_up[i]) & (next_renewal[i] <= week),
+                       work & (ben == aap) & (not work_ability_assessed[i]),         # an assessment
+                       work & (ben == sick_pay) & (not short_sick[i]) & (benefit_weeks[i] >= dialogue_from)
+                       & (not dialogue_held[i]))                                     # a dialogue meeting
         flags[j] = f
-        for p in range(RULE_PARTS):
-            if f >> p & 1:
-                counts[p] += 1
-                part_hours[p, cw[TASK_OF_PART[p], i]] += rule_hours[p]
+        if f:
+            for p in range(RULE_PARTS):
+                if f >> p & 1:
+                    counts[p] += 1
+                    part_hours[p, cw[TASK_OF_PART[p], i]] += rule_hours[p]
         # the appointment book: a session due, or (with hours to spare) one that may be brought forward
-        if not (reg and week >= blocked_until[i] and week >= parked_until[i]):
-            continue
+        bookable = reg & (week >= blocked_until[i]) & (week >= parked_until[i])
+        by_need = interval_qual if ben == qualification else interval_by_need[need_level[i]]
         for row in range(2):
             k = cw[2 + row, i]
-            if k < 0 or not (need_work[j] if row == 0 else need_hs[j]):
-                continue
+            kk = max(k, 0)
             # the norm: the unit's own, else the qualification programme's, else by need level
-            norm = cw_interval[k] if cw_interval[k] > 0 else (
-                interval_qual if ben == qualification else interval_by_need[need_level[i]])
+            norm = cw_interval[kk] if cw_interval[kk] > 0 else by_need
             r, w = norm_ratio(week, last_session[row, i], intake_week[i], norm, tightest)
-            if r < 0.0:
-                continue
-            ratio[row, j] = r
+            ok = bookable & (k >= 0) & (need_work[j] if row == 0 else need_hs[j]) & (r >= 0.0)
+            ratio[row, j] = r if ok else -1.0
             waited[row, j] = w
-            if r >= 1.0:
-                counts[RULE_PARTS + 2 * row] += 1
-                due[row, k] += 1
-            else:
-                counts[RULE_PARTS + 2 * row + 1] += 1
+            is_due = ok & (r >= 1.0)
+            counts[RULE_PARTS + 2 * row] += is_due
+            counts[RULE_PARTS + 2 * row + 1] += ok & (r < 1.0)
+            due[row, kk] += is_due
     for k in coord:
         part_hours[COORDINATION_PART, k] += rule_hours[COORDINATION_PART]
     counts[COORDINATION_PART] = len(coord)
@@ -192,7 +185,7 @@ def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, re
         demand += part_hours[p]
     for row in range(2):
         demand += due[row] * session_hours
-    return counts, demand, flags, ratio, waited
+    return counts, demand
 
 
 @inlined
@@ -224,21 +217,18 @@ def extra_hours(row, reassess, substance_use, housing, language, held, theta, re
 @compiled
 def work_items(counts, pool, flags, ratio, waited, coord, cw, intake_week, sa_applied, next_renewal, benefit_weeks,
                week, rule_hours, length, pull, rule, reassess, held, a, substance_use, language, theta,
-               reassessment_hours, service_hours, kinds, klasses):
+               reassessment_hours, service_hours, kinds, klasses, out_cw, out_klass, out_key, out_hours, out_kind,
+               out_who, ratio_of):
     """The week's work items (work.week_items) from :func:`work_demand`'s pass, listed part by part,
     each part in pool order (coordination in the order owed): caseworker, class, key, hours, kind,
     slot (-1 for coordination) and norm ratio (0 for rule work). ``length``: each caseworker's
     session length under pressure; ``pull``: their creaming pull; ``kinds`` and ``klasses``: the
-    WorkKind and Priority of each part; ``held`` (3 flags), the portfolio the office holds."""
+    WorkKind and Priority of each part; ``held`` (3 flags), the portfolio the office holds. Fills
+    the ``out_`` columns and ``ratio_of``, one entry per item."""
     start = np.zeros(len(counts) + 1, dtype=np.int64)
     start[1:] = np.cumsum(counts)
-    n = start[-1]
-    out_cw = np.empty(n, dtype=np.int64)
-    out_key = np.empty(n)
-    out_hours = np.empty(n)
-    out_who = np.empty(n, dtype=np.int64)
-    ratio_of = np.zeros(n)
     at = start[:-1].copy()
+    ratio_of[:start[SESSION_START]] = 0.0
     for j in range(len(pool)):
         i = pool[j]
         f = flags[j]
@@ -274,23 +264,21 @@ def work_items(counts, pool, flags, ratio, waited, coord, cw, intake_week, sa_ap
         out_key[k] = week
         out_hours[k] = rule_hours[COORDINATION_PART]
         out_who[k] = -1
-    out_kind = np.empty(n, dtype=np.int8)
-    out_klass = np.empty(n, dtype=np.int8)
     for p in range(len(counts)):
         out_kind[start[p]:start[p + 1]] = kinds[p]
         out_klass[start[p]:start[p + 1]] = klasses[p]
-    return out_cw, out_klass, out_key, out_hours, out_kind, out_who, ratio_of
 
 
 # ---- crowding out: the allocation of hours (office/crowding_out.py) ------------------------------
 @compiled
-def allocate_hours(cw, klass, key, hours, budget, n_classes):
+def allocate_hours(cw, klass, key, hours, budget, n_classes, order):
     """Which items each caseworker gets done (crowding_out.allocate): items ordered by caseworker,
     class and key (ties in listed order; a counting sort by caseworker and class, then a stable
     sort by key within each), worked down until the next item no longer fits the hours left.
 
     The hours used are a running sum over all items in that order less the sum before the
     caseworker's first item, as the numpy code's one cumulative sum was, so the two agree bit for bit.
+    ``order`` is scratch, as long as the items.
     """
     n, n_buckets = len(cw), len(budget) * n_classes
     start = np.zeros(n_buckets + 1, dtype=np.int64)
@@ -298,7 +286,6 @@ def allocate_hours(cw, klass, key, hours, budget, n_classes):
         start[cw[k] * n_classes + klass[k] + 1] += 1
     start = np.cumsum(start)
     at = start[:-1].copy()
-    order = np.empty(n, dtype=np.int64)
     for k in range(n):
         b = cw[k] * n_classes + klass[k]
         order[at[b]] = k
@@ -342,14 +329,14 @@ def book_hours(cw, kind, hours, done, kind_activity, kind_task, n_staff, n_activ
 
 # ---- the follow-up census (office/census.py) ------------------------------------------------------
 @compiled
-def position_quintiles(pos):
+def position_quintiles(pos, quintile, bin_of, by_bin):
     """Quintile of each position in [0, 1] by rank (0 lowest; ties ranked in listed order, as a
     stable sort would): rank r is in quintile r * 5 // n. The four boundary values are found by
     selection (a counting sort into narrow bins, then a sort of the one bin holding each
-    boundary), and a value equal to a boundary goes above it once enough of its ties are seen."""
+    boundary), and a value equal to a boundary goes above it once enough of its ties are seen.
+    Fills ``quintile``; ``bin_of`` and ``by_bin`` are scratch, as long as ``pos``."""
     n = len(pos)
     n_bins = n // 4 + 1
-    bin_of = np.empty(n, dtype=np.int64)
     start = np.zeros(n_bins + 1, dtype=np.int64)
     for u in range(n):
         b = min(max(int(pos[u] * n_bins), 0), n_bins - 1)     # monotone in the position
@@ -357,7 +344,6 @@ def position_quintiles(pos):
         start[b + 1] += 1
     start = np.cumsum(start)
     at = start[:-1].copy()
-    by_bin = np.empty(n)
     for u in range(n):
         by_bin[at[bin_of[u]]] = pos[u]
         at[bin_of[u]] += 1
@@ -373,7 +359,6 @@ def position_quintiles(pos):
         value[q] = here[bound[q] - start[b]]
         below[q] = start[b] + np.searchsorted(here, value[q])
     equal_seen = np.zeros(4, dtype=np.int64)
-    quintile = np.empty(n, dtype=np.int64)
     for u in range(n):
         k = 0
         for q in range(4):
@@ -383,12 +368,11 @@ def position_quintiles(pos):
                 k += below[q] + equal_seen[q] >= bound[q]      # its rank among the tied
                 equal_seen[q] += 1
         quintile[u] = k
-    return quintile
 
 
 @compiled
 def follow_up_census(pool, needs_follow_up, registered, a, benefit, benefit_group, n_groups, who, kind, hours, done,
-                     follow_up_kind):
+                     follow_up_kind, scratch, scratch_float):
     """Users needing follow-up and the hours they got, by marginalisation quintile and by benefit
     group (census.follow_up_census). Users are the registered in ``pool`` who need follow-up;
     quintiles rank them by position (mean arena; ties in slot order, as a stable sort would),
@@ -396,27 +380,26 @@ def follow_up_census(pool, needs_follow_up, registered, a, benefit, benefit_grou
     (``follow_up_kind``: a flag per WorkKind), in item order.
 
     Returns (users by quintile, users by group, hours by quintile, hours by group); all zero if
-    fewer than five users need follow-up.
+    fewer than five users need follow-up. ``scratch`` (int64) and ``scratch_float`` are at least
+    four and two times as long as ``pool``.
     """
     quintile_users = np.zeros(5, dtype=np.int64)
     group_users = np.zeros(n_groups, dtype=np.int64)
     quintile_hours = np.zeros(5)
     group_hours = np.zeros(n_groups)
-    n = 0
-    users = np.empty(len(pool), dtype=np.int64)
-    for j in range(len(pool)):
-        if registered[pool[j]] and needs_follow_up[j]:
-            users[n] = pool[j]
-            n += 1
+    n, m = 0, len(pool)
+    users = scratch[:m]
+    for j in range(m):
+        users[n] = pool[j]
+        n += registered[pool[j]] & needs_follow_up[j]
     if n < 5:
         return quintile_users, group_users, quintile_hours, group_hours
-    users = users[:n]
-    pos = np.empty(n)
+    users, quintile, group, bin_of = users[:n], scratch[m:m + n], scratch[2 * m:2 * m + n], scratch[3 * m:3 * m + n]
+    pos, by_bin = scratch_float[:n], scratch_float[m:m + n]
     for u in range(n):
         i = users[u]
         pos[u] = (((a[0, i] + a[1, i]) + a[2, i]) + a[3, i]) / 4.0
-    quintile = position_quintiles(pos)
-    group = np.empty(n, dtype=np.int64)
+    position_quintiles(pos, quintile, bin_of, by_bin)
     for u in range(n):
         group[u] = benefit_group[benefit[users[u]]]
         quintile_users[quintile[u]] += 1
@@ -548,7 +531,7 @@ def register_users(pool, need_work, need_economic, intake_due, registered, intak
 
 @compiled
 def release_tasks(pool, need_work, need_economic, need_hs, registered, cw, sessions_same, employed, benefit,
-                  disability):
+                  disability, ended):
     """Tasks whose need ended are released (Office.release): the caseworker lets the user go, and a
     relationship with a follow-up caseworker ends. Returns the releases by reason (employed, need
     ended, disability) and the registered users with no need left, whose office spell ends."""
@@ -573,12 +556,12 @@ def release_tasks(pool, need_work, need_economic, need_hs, registered, cw, sessi
 
 
 @compiled
-def awaiting_caseworker(pool, need_work, need_economic, need_hs, intake_due, registered, blocked_until, cw, week):
+def awaiting_caseworker(pool, need_work, need_economic, need_hs, intake_due, registered, blocked_until, cw, week,
+                        out):
     """Who awaits a caseworker, per task (Office.assign_all): intake for those due it, and each task
-    a registered user needs, lacks a caseworker for and is not in transit for. Returns the slots,
-    task by task (each in pool order), and where each task's slots start."""
+    a registered user needs, lacks a caseworker for and is not in transit for. Fills ``out`` (4,
+    pool) with the slots, task by task (each in pool order), and returns how many each task has."""
     m = len(pool)
-    out = np.empty((4, m), dtype=np.int64)
     counts = np.zeros(4, dtype=np.int64)
     for j in range(m):
         i = pool[j]
@@ -592,7 +575,7 @@ def awaiting_caseworker(pool, need_work, need_economic, need_hs, intake_due, reg
             if need and cw[task, i] < 0:
                 out[task, counts[task]] = i
                 counts[task] += 1
-    return out, counts
+    return counts
 
 
 # ---- routing and hand-offs (office/handoffs.py) -----------------------------------------------------

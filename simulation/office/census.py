@@ -21,9 +21,12 @@ def follow_up_census(office, c: Citizens, pool: np.ndarray, needs_follow_up: np.
     (:func:`simulation.kernels.office.follow_up_census`)."""
     from ..kernels.office import follow_up_census as census  # numba only where used (command-line start-up)
 
+    space, m = office.workspace, len(pool)
     q_users, g_users, q_hours, g_hours = census(pool, needs_follow_up, office.users.registered, c.arenas, c.benefit,
                                                 BENEFIT_GROUP, len(BENEFIT_GROUPS), items.who, items.kind,
-                                                items.hours, done, IS_FOLLOW_UP)
+                                                items.hours, done, IS_FOLLOW_UP,
+                                                space.array("census", 4 * m, np.int64),
+                                                space.array("census_float", 2 * m, np.float64))
     wk.quintile_users += q_users
     wk.group_users += g_users
     wk.quintile_hours += q_hours

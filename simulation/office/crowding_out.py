@@ -26,17 +26,18 @@ class Priority(IntEnum):
 
 
 def allocate(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarray,
-             budget: np.ndarray) -> np.ndarray:
+             budget: np.ndarray, workspace=None) -> np.ndarray:
     """Which work items each caseworker gets done this week.
 
     Items are ordered per caseworker by class (lower first), then key (lower first). A
     caseworker works down the list until the next item no longer fits the hours left, and
     stops there: strict priority, so a long decision is never skipped for a short session.
-    Returns a boolean mask over the items.
+    Returns a boolean mask over the items. ``workspace``: the office's scratch arrays, if any.
     """
     from ..kernels.office import allocate_hours  # numba only where used (command-line start-up)
 
-    return allocate_hours(cw, klass, key, hours, budget, len(Priority))
+    order = np.empty(len(cw), np.int64) if workspace is None else workspace.array("order", len(cw), np.int64)
+    return allocate_hours(cw, klass, key, hours, budget, len(Priority), order)
 
 
 def cover(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarray, done: np.ndarray,

@@ -29,7 +29,7 @@ def route(office, task: int, idx: np.ndarray, c: Citizens, lost: np.ndarray) -> 
     units = office.s.office.units
     open_unit = np.array([office.unit_does[k, task] and not unit_full(office, k) for k in range(len(units))])
     group = np.array([TARGET_GROUPS.index(u.target_group) for u in units], dtype=np.int64)
-    return route_users(idx, task, office.users.cw, office.unit_of_cw, office.unit_does, open_unit, group,
+    return route_users(idx, int(task), office.users.cw, office.unit_of_cw, office.unit_does, open_unit, group,
                        office.staff.unit_start, office.unit_size, c.age, office.s.population.youth_age_limit, lost,
                        c.language, c.birth_date)
 

@@ -30,7 +30,7 @@ from ..vocabulary import TASKS, Activity, Arena, Benefit, NeedLevel, Task, by_me
 from . import census, handoffs, sessions
 from .crowding_out import allocate, cover
 from .staff import Staff
-from .state import FOLLOW_UP_TASKS, RELEASE_REASONS, OfficeWeek, UserState
+from .state import FOLLOW_UP_TASKS, RELEASE_REASONS, OfficeWeek, UserState, Workspace
 from .work import KIND_ACTIVITY, KIND_TASK, SICK_LEAVE_FOLLOW_UP_WEEKS, WorkItems, WorkKind, week_items
 
 #: tasks a user can be released from when the need ends (intake ends at intake)
@@ -62,6 +62,7 @@ class Office:
             NeedLevel.SITUATIONAL: fu.interval_situational_weeks, NeedLevel.SPECIAL: fu.interval_special_weeks,
             NeedLevel.PERMANENT: 10**6}, dtype=np.int64)
         self.users = UserState.empty(capacity)
+        self.workspace = Workspace()
         self.week: OfficeWeek | None = None
         # slots that could need the office this week, in order: every user, applicant and benefit
         # holder is among them (set by ``step``; indicators read the office's state through it)
@@ -131,7 +132,7 @@ class Office:
         items, ratio = week_items(self, c, week, pool, need.work, need.housing_social, coord)
         budget = self.staff.budget
         wk.pressure = float(np.sum(items.hours[items.klass <= 2]) / max(budget.sum(), 1e-9))
-        done = allocate(items.cw, items.klass, items.key, items.hours, budget)
+        done = allocate(items.cw, items.klass, items.key, items.hours, budget, self.workspace)
         doer = cover(items.cw, items.klass, items.key, items.hours, done, budget, self.cover_group,
                      self.helps_group, self.s.office.cover_share)
         wk.covered = int(np.count_nonzero((doer >= 0) & ~done))
@@ -182,7 +183,8 @@ class Office:
 
         us = self.users
         releases, ended = release_tasks(pool, need.work, need.economic, need.housing_social, us.registered, us.cw,
-                                        us.sessions_same, c.employed, c.benefit, int(Benefit.DISABILITY_BENEFIT))
+                                        us.sessions_same, c.employed, c.benefit, int(Benefit.DISABILITY_BENEFIT),
+                                        self.workspace.array("ended", len(pool), np.int64))
         wk.releases[:len(releases)] += releases
         if len(ended):
             self._release(Task.INTAKE, ended, c, wk)
@@ -200,8 +202,9 @@ class Office:
 
         us = self.users
         # (a task's assignments change only that task's caseworkers: who awaits each is known up front)
-        awaiting, counts = awaiting_caseworker(pool, need.work, need.economic, need.housing_social, us.intake_due,
-                                               us.registered, us.blocked_until, us.cw, week)
+        awaiting = self.workspace.array("awaiting", (4, len(pool)), np.int64)
+        counts = awaiting_caseworker(pool, need.work, need.economic, need.housing_social, us.intake_due, us.registered,
+                                     us.blocked_until, us.cw, week, awaiting)
         coord = [handoffs.assign(self, task, awaiting[task, :counts[task]], c, lost, week, rng, wk)
                  for task in (Task.INTAKE, *RELEASABLE)]
         return np.concatenate(coord)

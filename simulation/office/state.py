@@ -121,3 +121,23 @@ class OfficeWeek:
     group_hours: np.ndarray = field(default_factory=lambda: np.zeros(len(BENEFIT_GROUPS)))
     group_users: np.ndarray = field(default_factory=lambda: np.zeros(len(BENEFIT_GROUPS)))
     pressure: float = 0.0                              # demanded / available hours, office-wide
+
+
+class Workspace:
+    """Scratch arrays the week's compiled passes fill, reused from week to week.
+
+    Fresh arrays of the pool's size each week would cost more than the passes that fill them
+    (the allocator hands large blocks back to the system, and the memory is faulted in anew).
+    Not state: nothing in them outlives the step that fills them.
+    """
+
+    def __init__(self) -> None:
+        self._buffers: dict[str, np.ndarray] = {}
+
+    def array(self, name: str, shape: int | tuple[int, ...], dtype) -> np.ndarray:
+        """A scratch array ``name`` of ``shape`` (contents undefined), grown with room to spare."""
+        n = int(np.prod(shape))
+        buf = self._buffers.get(name)
+        if buf is None or buf.dtype != dtype or len(buf) < n:
+            buf = self._buffers[name] = np.empty(n + n // 4 + 64, dtype=dtype)
+        return buf[:n].reshape(shape)

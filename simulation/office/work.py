@@ -44,6 +44,9 @@ KIND_TASK = by_member(WorkKind, {
     WorkKind.WORK_SESSION: Task.WORK, WorkKind.HOUSING_SOCIAL_SESSION: Task.HOUSING_SOCIAL}, dtype=np.int64)
 SESSION_KIND = (WorkKind.WORK_SESSION, WorkKind.HOUSING_SOCIAL_SESSION)   # by row of FOLLOW_UP_TASKS
 FOLLOW_UP_KINDS = (WorkKind.DIALOGUE, WorkKind.WORK_SESSION, WorkKind.HOUSING_SOCIAL_SESSION)
+#: the columns of the week's items and their types
+ITEM_COLUMNS = (("item_cw", np.int64), ("item_klass", np.int8), ("item_key", np.float64),
+                ("item_hours", np.float64), ("item_kind", np.int8), ("item_who", np.int64))
 #: the kind and class of each part of the week's items, in the order they are listed (week_items)
 PART_KIND = np.array([WorkKind.INTAKE, WorkKind.DECISION, WorkKind.RENEWAL, WorkKind.COORDINATION,
                       WorkKind.ASSESSMENT, WorkKind.DIALOGUE, WorkKind.WORK_SESSION, WorkKind.WORK_SESSION,
@@ -58,7 +61,7 @@ DIALOGUE_WEEK = 26
 
 @dataclass
 class WorkItems:
-    """All work items of a week, one entry each."""
+    """All work items of a week, one entry each (in the office's workspace: valid for the week)."""
 
     cw: np.ndarray        # caseworker
     klass: np.ndarray     # Priority
@@ -110,7 +113,10 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
               us.dialogue_held, c.benefit, c.sa_top_up, c.benefit_weeks, c.work_ability_assessed, c.short_sick,
               cw_interval, office.interval_by_need, week, intake_on, rule_hours)
     norms = (o.tightest_interval_share, s.follow_up.interval_qualification_weeks, codes, DIALOGUE_WEEK - 4)
-    counts, demand, flags, ratio, waited = work_demand(*user_state, *timing, session, *norms, len(staff))
+    space, m = office.workspace, len(pool)
+    flags, ratio = space.array("flags", m, np.uint8), space.array("ratio", (2, m), np.float64)
+    waited = space.array("waited", (2, m), np.int64)
+    counts, demand = work_demand(*user_state, *timing, session, *norms, len(staff), flags, ratio, waited)
 
     # time pressure per caseworker: hours of intake, rule work and due sessions / hours there
     budget = staff.budget
@@ -120,12 +126,15 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
     # under pressure sessions are shortened and standardised (graded, 003:984-1000)
     length = session * np.clip(1.0 / np.maximum(pressure, 1e-9), o.shortest_session_share, 1.0)
     pull = creaming.pull(pressure, o.creaming_under_pressure)
-    cols = work_items(counts, pool, flags, ratio, waited, coord, us.cw, us.intake_week, us.sa_applied,
-                      us.next_renewal, c.benefit_weeks, week, rule_hours, length, pull,
-                      creaming.RULES.index(o.priority_rule), us.reassess, portfolio_held(office), c.arenas,
-                      c.substance_use, c.language, s.arenas.loss_threshold, s.follow_up.reassessment_hours,
-                      o.service_hours_per_user, PART_KIND, PART_CLASS)
-    return WorkItems(*cols[:6]), cols[6]
+    n = int(counts.sum())
+    items = WorkItems(*(space.array(name, n, dtype) for name, dtype in ITEM_COLUMNS))
+    ratio_of = space.array("item_ratio", n, np.float64)
+    work_items(counts, pool, flags, ratio, waited, coord, us.cw, us.intake_week, us.sa_applied, us.next_renewal,
+               c.benefit_weeks, week, rule_hours, length, pull, creaming.RULES.index(o.priority_rule), us.reassess,
+               portfolio_held(office), c.arenas, c.substance_use, c.language, s.arenas.loss_threshold,
+               s.follow_up.reassessment_hours, o.service_hours_per_user, PART_KIND, PART_CLASS, items.cw,
+               items.klass, items.key, items.hours, items.kind, items.who, ratio_of)
+    return items, ratio_of
 
 
 def portfolio_held(office) -> np.ndarray:
