@@ -18,13 +18,12 @@ def office_pool(alive, employed, benefit, sa_top_up, economy, registered, intake
         at_risk = (not employed[i]) | (benefit[i] != no_benefit) | sa_top_up[i] | (economy[i] < theta)
         keep[i] = (alive[i] & at_risk) | registered[i] | intake_due[i] | sa_pending[i]
         k += keep[i]
-    pool = np.empty(k, dtype=np.int64)
+    pool = np.empty(k + 1, dtype=np.int64)
     j = 0
-    for i in range(n):
-        if keep[i]:
-            pool[j] = i
-            j += 1
-    return pool
+    for i in range(n):           # every slot written, the next kept one over it: no branch to mispredict
+        pool[j] = i
+        j += keep[i]
+    return pool[:k]
 
 
 @compiled
@@ -536,7 +535,6 @@ def release_tasks(pool, need_work, need_economic, need_hs, registered, cw, sessi
     relationship with a follow-up caseworker ends. Returns the releases by reason (employed, need
     ended, disability) and the registered users with no need left, whose office spell ends."""
     releases = np.zeros(3, dtype=np.int64)
-    ended = np.empty(len(pool), dtype=np.int64)
     n_ended = 0
     for j in range(len(pool)):
         i = pool[j]
