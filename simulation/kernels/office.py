@@ -110,13 +110,25 @@ def rule_key(part, intake_week, sa_applied, next_renewal, week, benefit_weeks):
 
 
 @inlined
+def session_norm(unit_norm, on_qualification, qualification_norm, need_norm):
+    """Norm weeks between sessions (work.norm_interval for one user): the unit's own norm, else the
+    qualification programme's, else by need level."""
+    if unit_norm > 0:
+        return unit_norm
+    return qualification_norm if on_qualification else need_norm
+
+
+@inlined
 def norm_ratio(week, last_session, intake_week, norm, tightest):
     """Weeks waited since the last session (or the intake) / the norm interval, and the weeks
     waited; the ratio is -1 if no session may be held yet: one is brought forward no earlier
-    than ``tightest`` share of the norm, and never more than weekly."""
+    than ``tightest`` share of the norm, and never more than weekly (ratio >= 1 / norm, which for
+    whole weeks is a week waited: the same test without a second division)."""
     waited = week - max(last_session, intake_week)
+    if waited < 1:
+        return -1.0, waited
     ratio = waited / norm
-    return (ratio if ratio >= max(tightest, 1.0 / norm) else -1.0), waited
+    return (ratio if ratio >= tightest else -1.0), waited
 
 
 @compiled
@@ -161,21 +173,21 @@ def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, re
                     counts[p] += 1
                     part_hours[p, cw[TASK_OF_PART[p], i]] += rule_hours[p]
         # the appointment book: a session due, or (with hours to spare) one that may be brought forward
-        bookable = reg & (week >= blocked_until[i]) & (week >= parked_until[i])
-        by_need = interval_qual if ben == qualification else interval_by_need[need_level[i]]
+        ratio[0, j] = ratio[1, j] = -1.0
+        if not (reg and week >= blocked_until[i] and week >= parked_until[i]):
+            continue                     # (most users: a branch, not a computation, is the cheaper)
         for row in range(2):
             k = cw[2 + row, i]
-            kk = max(k, 0)
-            # the norm: the unit's own, else the qualification programme's, else by need level
-            norm = cw_interval[kk] if cw_interval[kk] > 0 else by_need
+            if k < 0 or not (need_work[j] if row == 0 else need_hs[j]):
+                continue
+            norm = session_norm(cw_interval[k], ben == qualification, interval_qual, interval_by_need[need_level[i]])
             r, w = norm_ratio(week, last_session[row, i], intake_week[i], norm, tightest)
-            ok = bookable & (k >= 0) & (need_work[j] if row == 0 else need_hs[j]) & (r >= 0.0)
-            ratio[row, j] = r if ok else -1.0
+            if r < 0.0:
+                continue
+            ratio[row, j] = r
             waited[row, j] = w
-            is_due = ok & (r >= 1.0)
-            counts[RULE_PARTS + 2 * row] += is_due
-            counts[RULE_PARTS + 2 * row + 1] += ok & (r < 1.0)
-            due[row, kk] += is_due
+            counts[RULE_PARTS + 2 * row + (r < 1.0)] += 1     # due, or early
+            due[row, k] += r >= 1.0
     for k in coord:
         part_hours[COORDINATION_PART, k] += rule_hours[COORDINATION_PART]
     counts[COORDINATION_PART] = len(coord)
