@@ -89,14 +89,6 @@ TASK_OF_PART = np.array([0, 1, 1, -1, 2, 2])
 
 
 @inlined
-def rule_flags(intake, decision, renewal, assessment, dialogue):
-    """A bit per rule part for one user (booleans combined bitwise: selects, not branches, since
-    statuses vary unpredictably from user to user)."""
-    return (intake << INTAKE_PART) | (decision << DECISION_PART) | (renewal << RENEWAL_PART) \
-        | (assessment << ASSESSMENT_PART) | (dialogue << DIALOGUE_PART)
-
-
-@inlined
 def rule_key(part, intake_week, sa_applied, next_renewal, week, benefit_weeks):
     """The order of a rule item within its class (lower first): waiting since intake, since the
     application, the renewal date, or the start of the benefit (assessments, dialogue meetings)."""
@@ -132,6 +124,21 @@ def norm_ratio(week, last_session, intake_week, norm, tightest):
 
 
 @compiled
+def caseworker_demand(part_hours, coord, coordination_hours, due, session_hours):
+    """Each caseworker's demand: the hours of each rule part (coordination added here, in the
+    order owed), then of due sessions, summed part by part as the numpy code's per-part
+    ``bincount`` did, so the pressure agrees bit for bit."""
+    for k in coord:
+        part_hours[COORDINATION_PART, k] += coordination_hours
+    demand = np.zeros(part_hours.shape[1])
+    for p in range(RULE_PARTS):
+        demand += part_hours[p]
+    for row in range(2):
+        demand += due[row] * session_hours
+    return demand
+
+
+@compiled
 def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, registered, sa_pending, next_renewal,
                 blocked_until, parked_until, last_session, need_level, dialogue_held, benefit, sa_top_up,
                 benefit_weeks, work_ability_assessed, short_sick, cw_interval, interval_by_need, week, intake_on,
@@ -154,18 +161,19 @@ def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, re
     counts = np.zeros(RULE_PARTS + SESSION_PARTS, dtype=np.int64)
     part_hours = np.zeros((RULE_PARTS, n_staff))
     due = np.zeros((2, n_staff), dtype=np.int64)
-    # (booleans combined with & and |, both sides of each choice computed: selects, not branches,
-    # since statuses vary unpredictably from user to user)
     for j in range(m):
         i = pool[j]
         reg, ben = registered[i], benefit[i]
-        econ, work = cw[1, i] >= 0, reg & (cw[2, i] >= 0)
-        f = rule_flags(intake_on & intake_due[i] & (cw[0, i] >= 0),                 # intake waiting
-                       econ & sa_pending[i] & reg,                                   # an application
-                       econ & ((ben == social_assistance) | sa_top_up[i]) & (next_renewal[i] <= week),
-                       work & (ben == aap) & (not work_ability_assessed[i]),         # an assessment
-                       work & (ben == sick_pay) & (not short_sick[i]) & (benefit_weeks[i] >= dialogue_from)
-                       & (not dialogue_held[i]))                                     # a dialogue meeting
+        f = 0                            # rule work (few users: branches on what most lack)
+        if intake_due[i]:
+            f |= (intake_on & (cw[0, i] >= 0)) << INTAKE_PART                          # intake waiting
+        if cw[1, i] >= 0:
+            f |= (sa_pending[i] & reg) << DECISION_PART                                 # an application
+            f |= (((ben == social_assistance) | sa_top_up[i]) & (next_renewal[i] <= week)) << RENEWAL_PART
+        if reg and cw[2, i] >= 0 and ben in (aap, sick_pay):
+            f |= ((ben == aap) & (not work_ability_assessed[i])) << ASSESSMENT_PART      # an assessment
+            f |= ((ben == sick_pay) & (not short_sick[i]) & (benefit_weeks[i] >= dialogue_from)
+                  & (not dialogue_held[i])) << DIALOGUE_PART                             # a dialogue meeting
         flags[j] = f
         if f:
             for p in range(RULE_PARTS):
@@ -188,15 +196,8 @@ def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, re
             waited[row, j] = w
             counts[RULE_PARTS + 2 * row + (r < 1.0)] += 1     # due, or early
             due[row, k] += r >= 1.0
-    for k in coord:
-        part_hours[COORDINATION_PART, k] += rule_hours[COORDINATION_PART]
     counts[COORDINATION_PART] = len(coord)
-    demand = np.zeros(n_staff)
-    for p in range(RULE_PARTS):
-        demand += part_hours[p]
-    for row in range(2):
-        demand += due[row] * session_hours
-    return counts, demand
+    return counts, caseworker_demand(part_hours, coord, rule_hours[COORDINATION_PART], due, session_hours)
 
 
 @inlined
