@@ -3,6 +3,7 @@ population slots) and what it did in a week (:class:`OfficeWeek`)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -136,7 +137,7 @@ class Workspace:
 
     def array(self, name: str, shape: int | tuple[int, ...], dtype) -> np.ndarray:
         """A scratch array ``name`` of ``shape`` (contents undefined), grown with room to spare."""
-        n = int(np.prod(shape))
+        n = shape if isinstance(shape, int) else math.prod(shape)
         buf = self._buffers.get(name)
         if buf is None or buf.dtype != dtype or len(buf) < n:
             buf = self._buffers[name] = np.empty(n + n // 4 + 64, dtype=dtype)
