@@ -35,8 +35,9 @@ def module_of(filename: str) -> str:
     if filename == "~":
         return "numpy/scipy C functions (builtins)"
     path = Path(filename)
-    if "simulation" in path.parts:
-        return f"simulation/{path.name}"
+    if "simulation" in path.parts:      # e.g. simulation/office/work.py, simulation/kernels/office.py
+        parts = path.parts
+        return "/".join(parts[len(parts) - 1 - parts[::-1].index("simulation"):])
     for lib in ("numpy", "scipy", "mesa"):
         if lib in path.parts:
             return f"{lib} (Python wrappers)"

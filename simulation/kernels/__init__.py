@@ -13,8 +13,18 @@ Modules are named after the submodel, kernels after the mechanism they implement
   (population.drift); :func:`arenas_lost` (Citizens.arenas_lost); :func:`contacts_means`, what each
   citizen sees of their contacts' work and activity (population.neighbour_means);
 * :mod:`.census`: :func:`population_census`, the week's counts for the indicators (metrics.Recorder);
-* :mod:`.office`: :func:`office_pool` and :func:`office_needs`, who can need the office and what
-  they need (office.Office.pool, .needs); :func:`distinct_caseload`, users per caseworker.
+* :mod:`.office`, the office's week, in its order: :func:`office_pool` and :func:`office_needs`, who
+  can need the office and what they need (Office.pool, .needs); ``register_users``,
+  ``release_tasks`` and ``awaiting_caseworker`` (Office.register, .release, .assign_all);
+  :func:`distinct_caseload`, users per caseworker; ``route_users`` and ``take_on``, routing and
+  hand-offs (office/handoffs.py); ``work_demand`` and ``work_items``, the week's work items and
+  the time pressure (office/work.py, with ``creaming_key`` for creaming.py); ``allocate_hours``,
+  the allocation of hours by priority (office/crowding_out.py); ``book_hours``;
+  ``follow_up_sessions``, what sessions change (office/sessions.py); ``follow_up_census``
+  (office/census.py). These are imported from :mod:`.office` where used.
+
+A helper called inside a kernel's loop takes scalars, not arrays, and is inlined (``inlined``):
+passing arrays to a call costs more than such a helper's work.
 """
 
 from .arenas import arena_drift, arenas_lost, contacts_means

@@ -1,4 +1,11 @@
-"""The office's passes over its users: who can need it, what they need, caseloads."""
+"""The office's passes over its users, in the order of its week (Office.step): who can need it and
+what they need, registration and releases, routing and hand-offs, the week's work items and the
+pressure, the allocation of hours, the hours booked, what sessions change, and the census.
+
+Each kernel names the Python function it serves; that function stays the entry point and reads
+as the mechanism, the kernel does its loop over the pool or the items. Results agree bit for bit
+with the numpy code the kernels replaced (tests/test_kernels.py). Scratch arrays come from the
+office's workspace (state.Workspace) rather than fresh memory each week."""
 
 from __future__ import annotations
 
@@ -218,7 +225,8 @@ def creaming_key(rule, work, activity, housing, economy, waited, pull):
 def extra_hours(row, reassess, substance_use, housing, language, held, theta, reassessment_hours, service_hours):
     """Hours a session takes beyond its length, work.extra_hours for one user: reading the case after
     a change of caseworker; in housing and social follow-up (row 1), the service the office holds
-    for the user's need (work.portfolio_need: ``held`` flags substance use, housing, introduction)."""
+    for the user's need (work.portfolio_need: ``held``, a tuple of flags: substance use, housing,
+    introduction)."""
     extra = (1.0 if reassess else 0.0) * reassessment_hours
     if row == 1 and (held[0] or held[1] or held[2]):
         need = (held[0] and substance_use) or (held[1] and housing < theta) or (held[2] and language)
@@ -241,6 +249,7 @@ def work_items(counts, pool, flags, ratio, waited, coord, cw, intake_week, sa_ap
     start[1:] = np.cumsum(counts)
     at = start[:-1].copy()
     ratio_of[:start[SESSION_START]] = 0.0
+    held = (held[0], held[1], held[2])      # (scalars, not an array, into the inlined helper)
     for j in range(len(pool)):
         i = pool[j]
         f = flags[j]
@@ -457,6 +466,7 @@ def follow_up_sessions(row, who, cw, kind, hours, done, ratio, session_kind, wee
     n_cont, graded_weeks, search_weeks, park_after, park_weeks = rules[0], rules[1], rules[2], rules[3], rules[4]
     sick_pay, aap, social_assistance, qualification, disability = codes[0], codes[1], codes[2], codes[3], codes[4]
     task = 2 + row
+    held = (held[0], held[1], held[2])      # (scalars, not an array, into the inlined helper)
     slipped = held_n = early = first = first_wait = parked = starts = 0
     d = 0
     for t in range(len(who)):
