@@ -393,7 +393,7 @@ def position_quintiles(pos, quintile, bin_of, by_bin):
 
 @compiled
 def follow_up_census(pool, needs_follow_up, registered, a, benefit, benefit_group, n_groups, who, kind, hours, done,
-                     follow_up_kind, scratch, scratch_float):
+                     follow_up_kind, scratch, scratch_float, user_of):
     """Users needing follow-up and the hours they got, by marginalisation quintile and by benefit
     group (census.follow_up_census). Users are the registered in ``pool`` who need follow-up;
     quintiles rank them by position (mean arena; ties in slot order, as a stable sort would),
@@ -402,7 +402,8 @@ def follow_up_census(pool, needs_follow_up, registered, a, benefit, benefit_grou
 
     Returns (users by quintile, users by group, hours by quintile, hours by group); all zero if
     fewer than five users need follow-up. ``scratch`` (int64) and ``scratch_float`` are at least
-    four and two times as long as ``pool``.
+    four and two times as long as ``pool``; ``user_of`` (int64, a scratch entry per slot) finds a
+    slot's place among the users.
     """
     quintile_users = np.zeros(5, dtype=np.int64)
     group_users = np.zeros(n_groups, dtype=np.int64)
@@ -425,10 +426,12 @@ def follow_up_census(pool, needs_follow_up, registered, a, benefit, benefit_grou
         group[u] = benefit_group[benefit[users[u]]]
         quintile_users[quintile[u]] += 1
         group_users[group[u]] += 1
+    for u in range(n):
+        user_of[users[u]] = u
     for t in range(len(who)):
         if done[t] and follow_up_kind[kind[t]]:
-            u = np.searchsorted(users, who[t])
-            if u < n and users[u] == who[t]:
+            u = user_of[who[t]]                 # (a slot not among the users holds a stale or garbage index)
+            if 0 <= u < n and users[u] == who[t]:
                 quintile_hours[quintile[u]] += hours[t]
                 group_hours[group[u]] += hours[t]
     return quintile_users, group_users, quintile_hours, group_hours

@@ -26,7 +26,8 @@ def follow_up_census(office, c: Citizens, pool: np.ndarray, needs_follow_up: np.
                                                 BENEFIT_GROUP, len(BENEFIT_GROUPS), items.who, items.kind,
                                                 items.hours, done, IS_FOLLOW_UP,
                                                 space.array("census", 4 * m, np.int64),
-                                                space.array("census_float", 2 * m, np.float64))
+                                                space.array("census_float", 2 * m, np.float64),
+                                                space.array("census_user_of", len(c.alive), np.int64))
     wk.quintile_users += q_users
     wk.group_users += g_users
     wk.quintile_hours += q_hours
