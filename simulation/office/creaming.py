@@ -23,7 +23,9 @@ def pull(pressure: np.ndarray, creaming_under_pressure: float) -> np.ndarray:
 
 def order_key(rule: str, arenas: np.ndarray, who: np.ndarray, waited: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Sort keys (lower first) for due sessions of users ``who``; ``waited`` is weeks since the
-    last contact, ``w`` each item's creaming pull."""
+    last contact, ``w`` each item's creaming pull. (The week's items compute it user by user in
+    their compiled pass, ``kernels.office.creaming_key``; this is the form the tests check that
+    against.)"""
     closeness = arenas[Arena.WORK, who]
     if rule == "need_based":
         base = 1.0 - arenas[:, who].mean(axis=0)

@@ -76,7 +76,8 @@ class WorkItems:
 
 def norm_interval(office, c: Citizens, who: np.ndarray, cw: np.ndarray) -> np.ndarray:
     """Norm weeks between sessions: the unit's own norm, else the qualification programme's,
-    else by need level."""
+    else by need level. (The week's items compute it user by user in their compiled pass,
+    ``kernels.office.session_norm``; this is the form the tests check that against.)"""
     unit_iv = office.unit_interval[office.staff.unit[cw]]
     by_need = office.interval_by_need[office.users.need_level[who]]
     kvp = c.benefit[who] == Benefit.QUALIFICATION_PROGRAMME
@@ -145,7 +146,8 @@ def portfolio_held(office) -> np.ndarray:
 
 def portfolio_need(office, c: Citizens, who: np.ndarray) -> np.ndarray:
     """Users whose need matches a municipal service the office holds (002:6082-6107): substance
-    use, a lost home, limited Norwegian (the introduction programme)."""
+    use, a lost home, limited Norwegian (the introduction programme). (Compiled user by user in
+    ``kernels.office.extra_hours``; this is the form the tests check that against.)"""
     held = office.s.office.portfolio
     match = np.zeros(len(who), dtype=bool)
     if "substance_use" in held:
@@ -159,7 +161,9 @@ def portfolio_need(office, c: Citizens, who: np.ndarray) -> np.ndarray:
 
 def extra_hours(office, c: Citizens, row: int, who: np.ndarray) -> np.ndarray:
     """Hours a session takes beyond its length: reading the case after a change of caseworker,
-    and, in housing and social follow-up, the service the office holds for the user's need."""
+    and, in housing and social follow-up, the service the office holds for the user's need.
+    (Compiled user by user in ``kernels.office.extra_hours``; this is the form the tests check
+    that against.)"""
     s = office.s
     extra = office.users.reassess[row, who] * s.follow_up.reassessment_hours
     if row == 1 and s.office.portfolio:
