@@ -12,6 +12,8 @@ Modules are named after the submodel, kernels after the mechanism they implement
 * :mod:`.arenas`: :func:`arena_drift`, the weekly move of the four arenas toward their targets
   (population.drift); :func:`arenas_lost` (Citizens.arenas_lost); :func:`contacts_means`, what each
   citizen sees of their contacts' work and activity (population.neighbour_means);
+* :mod:`.life_events`: :func:`leaving_and_shocks`, :func:`transitions` and
+  :func:`clocks_spells_and_months`, a citizen's week outside the office (population.step);
 * :mod:`.census`: :func:`population_census`, the week's counts for the indicators (metrics.Recorder);
 * :mod:`.office`: :func:`office_pool` and :func:`office_needs`, who can need the office and what
   they need (office.Office.pool, .needs); :func:`distinct_caseload`, users per caseworker.
