@@ -158,7 +158,6 @@ class Recorder:
         r[INDEX["benefits_paid_nok"]] = ben_counts @ rates + top_ups * b.nok_social_assistance * 0.5
         r[INDEX["staff_cost_nok"]] = office.staff.contract_hours.sum() * b.nok_staff_hour
         staff = office.staff
-        here = staff.present(week)
         sick = (staff.sick_until > week) & (staff.vacant_until <= week)
         r[INDEX["staff_posts"]] = len(staff)
         r[INDEX["staff_sick"]] = np.count_nonzero(sick)
@@ -167,6 +166,7 @@ class Recorder:
         r[INDEX["staff_strain"]] = staff.strain.mean()
         r[INDEX["covered_items"]] = wk.covered
         if week % 13 == 0:    # competence and sick leave by unit, quarterly (the competence matrix is small)
+            here = staff.present(week)
             does = office.unit_does[staff.unit]
             comp = (staff.competence * does).sum(axis=1) / does.sum(axis=1)
             size = office.unit_size
