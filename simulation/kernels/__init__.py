@@ -14,15 +14,16 @@ Modules are named after the submodel, kernels after the mechanism they implement
   citizen sees of their contacts' work and activity (population.neighbour_means);
 * :mod:`.life_events`: :func:`leaving_and_shocks`, :func:`transitions` and
   :func:`clocks_spells_and_months`, a citizen's week outside the office (population.step);
-* :mod:`.census`: :func:`population_census`, the week's counts for the indicators (metrics.Recorder);
+* :mod:`.census`: :func:`population_census` and :func:`office_census`, the week's counts for the
+  indicators over the population and over the office's known slots (metrics.Recorder);
 * :mod:`.office`: :func:`office_pool` and :func:`office_needs`, who can need the office and what
   they need (office.Office.pool, .needs); :func:`distinct_caseload`, users per caseworker.
 """
 
 from .arenas import arena_drift, arenas_lost, contacts_means
-from .census import population_census
+from .census import office_census, population_census
 from .compile import compiled, uniform, uniform_reference, week_key
 from .office import distinct_caseload, office_needs, office_pool
 
-__all__ = ["arena_drift", "arenas_lost", "compiled", "contacts_means", "distinct_caseload", "office_needs",
-           "office_pool", "population_census", "uniform", "uniform_reference", "week_key"]
+__all__ = ["arena_drift", "arenas_lost", "compiled", "contacts_means", "distinct_caseload", "office_census",
+           "office_needs", "office_pool", "population_census", "uniform", "uniform_reference", "week_key"]
