@@ -99,6 +99,7 @@ class Citizens:
     was_jobseeker: np.ndarray = column(bool, False)       # a jobseeker at the start of the week (spells)
     arenas: np.ndarray = field(default=None)  # type: ignore[arg-type]   # (4, capacity), set by empty()
     next_id: int = 0
+    stream_root: int = 0                                   # root of the life events' counter-based draws
     last_outflow: int = 0                                  # leavers last week: this week's newcomers
     nbr_employed: np.ndarray | None = None                 # what each citizen sees in their network
     nbr_activity: np.ndarray | None = None
@@ -233,6 +234,9 @@ _IN_EDUCATION = np.array([0.75, 0.30, 0.08, 0.02, 0.0, 0.0, 0.0, 0.0, 0.0])
 def initialise(c: Citizens, s: Scenario, rng: np.random.Generator) -> None:
     """Fill the first ``population.citizens`` slots with adults of the stationary age structure,
     statuses drawn from the age profiles of the calibration targets."""
+    from .kernels import stream_root
+
+    c.stream_root = stream_root(rng)   # first: the same for every scenario run with the same seed
     p = s.population
     n = p.citizens
     idx = np.arange(n)
@@ -360,7 +364,7 @@ def step(c: Citizens, s: Scenario, rng: np.random.Generator, week: int, free_slo
     arrived = free_slots(rng.poisson(c.last_outflow) if c.last_outflow else 0)
     if len(arrived):
         add_newcomers(c, arrived, s, rng, week)
-    key = week_key(rng)
+    key = week_key(c.stream_root, week)
     rates = life_rates(s)
     counts = np.zeros(len(EVENTS), dtype=np.int64)
     left, spells_at_leaving = leaving_and_shocks(c.life(), rates, key, week, counts)

@@ -22,8 +22,9 @@ Modules are named after the submodel, kernels after the mechanism they implement
 
 from .arenas import arena_drift, arenas_lost, contacts_means
 from .census import office_census, population_census
-from .compile import compiled, uniform, uniform_reference, week_key
+from .compile import compiled, stream_root, uniform, uniform_reference, week_key
 from .office import distinct_caseload, office_needs, office_pool
 
 __all__ = ["arena_drift", "arenas_lost", "compiled", "contacts_means", "distinct_caseload", "office_census",
-           "office_needs", "office_pool", "population_census", "uniform", "uniform_reference", "week_key"]
+           "office_needs", "office_pool", "population_census", "stream_root", "uniform", "uniform_reference",
+           "week_key"]
