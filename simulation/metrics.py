@@ -18,7 +18,7 @@ import pandas as pd
 
 from .office import BENEFIT_GROUPS, RELEASE_REASONS, OfficeWeek
 from .population import ARENAS, BENEFIT_NAMES, JOBSEEKER, Benefit, WeekEvents
-from .vocabulary import ACTIVITY_NAMES, WEEKS_PER_YEAR, Task
+from .vocabulary import ACTIVITY_NAMES, WEEKS_PER_YEAR, Task, by_member
 
 AXIS_BINS = 10
 #: the window every summary indicator covers, as named in summaries, reports and the dashboard
@@ -73,13 +73,15 @@ class Recorder:
         self.unit_caseload: list[np.ndarray] = []          # mean users per caseworker, per unit, each week
         self.unit_staff: list[np.ndarray] = []             # per unit: sick share, competence in its tasks
         self.age_profiles: list[dict[str, float]] = []     # one per recorded year
+        self.position = np.empty(0)    # each living citizen's position this week (kept: no weekly allocation)
 
     def record(self, model, week: int, events: WeekEvents, wk: OfficeWeek) -> None:
         c, office, s = model.citizens, model.office, model.params
         us = office.users
-        theta = s.arenas.loss_threshold
         alive = c.alive
-        position, counts = _population_counts(c, theta)
+        if len(self.position) < c.capacity:
+            self.position = np.empty(c.capacity)
+        counts = _population_counts(c, s.arenas.loss_threshold, self.position)
         n = int(counts[-1])
         k = AXIS_BINS
         ben_counts = counts[k + 9:k + 9 + len(Benefit)]
@@ -90,7 +92,7 @@ class Recorder:
         r[INDEX["inflow"]] = len(events.arrived)
         r[INDEX["outflow"]] = len(events.left)
         r[INDEX["deaths"]] = events.deaths
-        r[INDEX["mean_position"]] = position[alive].sum() / n
+        r[INDEX["mean_position"]] = self.position[:n].sum() / n
         i = INDEX["axis_bin_0"]
         r[i:i + AXIS_BINS] = counts[:k] / n
         i = INDEX["share_lost_0"]
@@ -113,14 +115,13 @@ class Recorder:
                      "to_disability_from_sick_pay", "evictions"):
             r[INDEX[name]] = getattr(events, name)
         r[INDEX["qualification_starts"]] = wk.qualification_starts
-        known = office.known         # every user, applicant and benefit holder: the office's state is read here
-        reg, ben_k = us.registered[known], c.benefit[known]
-        r[INDEX["users"]] = np.count_nonzero(reg)
+        # every user, applicant and benefit holder (office.known): the office's state is read here
+        users, intake, waiting, parked, pending, overdue, overdue_renewals, contacts = _office_counts(
+            c, us, office.known, week, s.office.decision_deadline_weeks)
+        r[INDEX["users"]] = users
         r[INDEX["new_users"]] = wk.new_users
-        r[INDEX["waiting_for_intake"]] = np.count_nonzero(us.intake_due[known])
-        r[INDEX["waiting_for_caseworker"]] = np.count_nonzero(
-            reg & (us.cw[Task.WORK, known] < 0) & ~c.employed[known] & ~c.in_education[known]
-            & (ben_k != Benefit.DISABILITY_BENEFIT) & (ben_k != Benefit.SICK_PAY) & (ben_k != Benefit.EARLY_PENSION))
+        r[INDEX["waiting_for_intake"]] = intake
+        r[INDEX["waiting_for_caseworker"]] = waiting
         r[INDEX["assignments"]] = wk.assignments
         i = INDEX["hours_intake"]
         r[i:i + len(ACTIVITY_NAMES)] = wk.hours
@@ -129,17 +130,15 @@ class Recorder:
                      "ended_spells", "ended_contact_points", "ended_handoffs", "ended_to_work", "ended_to_disability"):
             r[INDEX[name]] = getattr(wk, name)
         r[INDEX["decision_period_weeks_sum"]] = wk.decision_period_weeks
-        r[INDEX["parked_users"]] = np.count_nonzero(reg & (us.parked_until[known] > week))
-        alive_k, deadline = c.alive[known], s.office.decision_deadline_weeks
-        pending = us.sa_pending[known] & alive_k
-        on_sa_k = (ben_k == Benefit.SOCIAL_ASSISTANCE) | c.sa_top_up[known]
-        r[INDEX["pending_applications"]] = np.count_nonzero(pending)
-        r[INDEX["overdue_applications"]] = np.count_nonzero(pending & (week - us.sa_applied[known] > deadline))
-        r[INDEX["overdue_renewals"]] = np.count_nonzero(on_sa_k & alive_k & (week - us.next_renewal[known] > deadline))
+        r[INDEX["parked_users"]] = parked
+        r[INDEX["pending_applications"]] = pending
+        r[INDEX["overdue_applications"]] = overdue
+        r[INDEX["overdue_renewals"]] = overdue_renewals
         r[INDEX["decision_wait_weeks_sum"]] = wk.decision_wait_weeks
         r[INDEX["sessions_work"]], r[INDEX["sessions_housing_social"]] = wk.sessions
         r[INDEX["first_follow_up_wait_weeks_sum"]] = wk.first_follow_up_wait_weeks
-        r[INDEX["mean_contact_points"]] = us.contact_points[known[reg]].mean() if reg.any() else 0.0
+        # (the contact points are integers: their sum is exact, so this is numpy's mean over the users)
+        r[INDEX["mean_contact_points"]] = contacts / users if users else 0.0
         i = INDEX[f"released_{RELEASE_REASONS[0]}"]
         r[i:i + len(RELEASE_REASONS)] = wk.releases
         i = INDEX["follow_up_hours_q1"]
@@ -159,7 +158,6 @@ class Recorder:
         r[INDEX["benefits_paid_nok"]] = ben_counts @ rates + top_ups * b.nok_social_assistance * 0.5
         r[INDEX["staff_cost_nok"]] = office.staff.contract_hours.sum() * b.nok_staff_hour
         staff = office.staff
-        here = staff.present(week)
         sick = (staff.sick_until > week) & (staff.vacant_until <= week)
         r[INDEX["staff_posts"]] = len(staff)
         r[INDEX["staff_sick"]] = np.count_nonzero(sick)
@@ -168,6 +166,7 @@ class Recorder:
         r[INDEX["staff_strain"]] = staff.strain.mean()
         r[INDEX["covered_items"]] = wk.covered
         if week % 13 == 0:    # competence and sick leave by unit, quarterly (the competence matrix is small)
+            here = staff.present(week)
             does = office.unit_does[staff.unit]
             comp = (staff.competence * does).sum(axis=1) / does.sum(axis=1)
             size = office.unit_size
@@ -215,13 +214,28 @@ def age_profile(c) -> dict[str, float]:
     return out
 
 
-def _population_counts(c, theta: float) -> tuple[np.ndarray, np.ndarray]:
-    """Each slot's position, and the week's counts over the living in one compiled pass
-    (:func:`simulation.kernels.population_census`, which documents the layout of the counts)."""
+#: benefits whose holders, out of work and education, wait for a work caseworker when they have none
+AWAITS_CASEWORKER = by_member(Benefit, {Benefit.DISABILITY_BENEFIT: False, Benefit.SICK_PAY: False,
+                                        Benefit.EARLY_PENSION: False}, default=True, dtype=bool)
+
+
+def _population_counts(c, theta: float, position: np.ndarray) -> np.ndarray:
+    """The week's counts over the living in one compiled pass, and each living slot's position into
+    ``position`` (:func:`simulation.kernels.population_census`, which documents both)."""
     from .kernels import population_census  # numba only where used (command-line start-up)
 
     return population_census(c.arenas, c.alive, c.benefit, c.employed, c.age, c.in_education, c.sa_top_up,
-                             JOBSEEKER, theta, AXIS_BINS, len(Benefit), 20.0)
+                             JOBSEEKER, theta, AXIS_BINS, len(Benefit), 20.0, position)
+
+
+def _office_counts(c, us, known: np.ndarray, week: int, deadline: int) -> np.ndarray:
+    """The week's counts over the office's known slots in one compiled pass
+    (:func:`simulation.kernels.office_census`, which documents the layout)."""
+    from .kernels import office_census  # numba only where used (command-line start-up)
+
+    return office_census(known, us.registered, us.intake_due, us.cw[Task.WORK], us.parked_until, us.sa_pending,
+                         us.sa_applied, us.next_renewal, us.contact_points, c.alive, c.employed, c.in_education,
+                         c.benefit, c.sa_top_up, AWAITS_CASEWORKER, int(Benefit.SOCIAL_ASSISTANCE), week, deadline)
 
 
 def _ratio(num: Any, den: Any) -> float:

@@ -32,7 +32,6 @@ from .scenario import Scenario
 from .vocabulary import (
     ARENAS,
     BENEFIT_NAMES,
-    WEEKS_PER_MONTH,
     WEEKS_PER_YEAR,
     Arena,
     Benefit,
@@ -96,8 +95,11 @@ class Citizens:
     sa_paid_week: np.ndarray = column(np.int32, NEVER)    # last social-assistance payment
     sa_month_mask: np.ndarray = column(np.int16, 0)       # calendar months this year with a payment
     sa_months_last_year: np.ndarray = column(np.int8, 0)
+    lost: np.ndarray = column(np.int8, 0)                 # arenas lost after leaving, before the week's shocks
+    was_jobseeker: np.ndarray = column(bool, False)       # a jobseeker at the start of the week (spells)
     arenas: np.ndarray = field(default=None)  # type: ignore[arg-type]   # (4, capacity), set by empty()
     next_id: int = 0
+    stream_root: int = 0                                   # root of the life events' counter-based draws
     last_outflow: int = 0                                  # leavers last week: this week's newcomers
     nbr_employed: np.ndarray | None = None                 # what each citizen sees in their network
     nbr_activity: np.ndarray | None = None
@@ -139,6 +141,14 @@ class Citizens:
         from .kernels import arenas_lost  # numba only where used (command-line start-up)
 
         return arenas_lost(self.arenas, float(threshold))
+
+    def life(self):
+        """The columns the life-event kernels read and write, as their named tuple
+        (:class:`simulation.kernels.life_events.Life`)."""
+        from .kernels.life_events import Life
+
+        nbr = self.nbr_employed if self.nbr_employed is not None else np.zeros(0)
+        return Life(*(nbr if name == "nbr_employed" else getattr(self, name) for name in Life._fields))
 
     def complexity(self) -> np.ndarray:
         """Traits that make work harder to reach: health, substance use, language (004:2891-2896)."""
@@ -224,6 +234,9 @@ _IN_EDUCATION = np.array([0.75, 0.30, 0.08, 0.02, 0.0, 0.0, 0.0, 0.0, 0.0])
 def initialise(c: Citizens, s: Scenario, rng: np.random.Generator) -> None:
     """Fill the first ``population.citizens`` slots with adults of the stationary age structure,
     statuses drawn from the age profiles of the calibration targets."""
+    from .kernels import stream_root
+
+    c.stream_root = stream_root(rng)   # first: the same for every scenario run with the same seed
     p = s.population
     n = p.citizens
     idx = np.arange(n)
@@ -323,28 +336,50 @@ NETWORK_REFRESH_WEEKS = 4
 
 
 def step(c: Citizens, s: Scenario, rng: np.random.Generator, week: int, free_slots) -> WeekEvents:
-    """Advance every citizen one week. ``free_slots(k)`` returns k empty slot indices (growing if needed)."""
+    """Advance every citizen one week. ``free_slots(k)`` returns k empty slot indices (growing if needed).
+
+    The week's life events run in compiled passes over the slots
+    (:mod:`simulation.kernels.life_events`, where each mechanism is a named function with its
+    sources), with what citizens see of their contacts refreshed between them:
+
+    * ageing; leaving by moving away, death (Gompertz, higher on disability benefit) or ageing
+      out at 67; job loss, eviction and debt as competing risks that depend on the other arenas
+      (004:2442-2456, 004:2859-2871); short sick leave and long-term illness rising with age (NAV
+      sickness statistics), with sick pay at work and AAP out of work;
+    * leaving education; job finding that falls with the work arena but never to zero
+      (004:4445-4455), higher with employed contacts (004:2367-2373) and after job-search help;
+      recovery from sick leave, a year of sick pay ending in AAP or disability; AAP ending in
+      recovery, in disability after the office has assessed work ability, or at its time limit
+      (NAV 2017, 2018: most new disability comes from AAP); disability by other routes;
+      unemployment benefit and the qualification programme running out; early pension from 62;
+      the benefit clocks, unemployment spells and a month of social assistance per month with a
+      payment. Social assistance that gives way to a state benefit or a job runs on until the
+      office's next decision (003:1002-1008).
+
+    Then the arenas drift (:func:`drift`). Newcomers next week replace this week's leavers.
+    """
+    from .kernels import week_key
+    from .kernels.life_events import EVENTS, clocks_spells_and_months, leaving_and_shocks, transitions
+
     arrived = free_slots(rng.poisson(c.last_outflow) if c.last_outflow else 0)
     if len(arrived):
         add_newcomers(c, arrived, s, rng, week)
-    was_jobseeker = jobseekers(c)
-    u = rng.random(c.capacity)
-    events = leave(c, s, rng, week, u, arrived)
-    lost = c.arenas_lost(s.arenas.loss_threshold)
-    shocks(c, s, rng, u, events)
+    key = week_key(c.stream_root, week)
+    rates = life_rates(s)
+    counts = np.zeros(len(EVENTS), dtype=np.int64)
+    left, spells_at_leaving = leaving_and_shocks(c.life(), rates, key, week, counts)
+    c.last_outflow = len(left)
     if week % NETWORK_REFRESH_WEEKS == 0 or c.nbr_employed is None or len(c.nbr_employed) != c.capacity:
         c.nbr_employed, c.nbr_activity = neighbour_means(c, c.ties)
-    leave_education(c, s, rng)
-    find_jobs(c, s, rng, week, events)
-    sick_leave_and_aap(c, s, rng, week, events)
-    expire_benefits(c, s, rng)
-    c.benefit_weeks += 1
-    c.weeks_out += ~c.employed & c.alive
+    life = c.life()
+    transitions(life, rates, key, week, counts)
+    month_bit = np.int16(1 << month_of_year(week))
+    year_end = week % WEEKS_PER_YEAR == WEEKS_PER_YEAR - 1
+    spells_ended = clocks_spells_and_months(life, week, month_bit, year_end)
     assert c.nbr_activity is not None   # (refreshed above)
-    drift(c, s, c.nbr_activity, lost)
-    events.spells_ended.append(_track_spells(c, was_jobseeker, week))
-    _count_assistance_months(c, week)
-    return events
+    drift(c, s, c.nbr_activity, c.lost)
+    return WeekEvents(left=left, arrived=arrived, spells_ended=[spells_at_leaving, spells_ended],
+                      **dict(zip(EVENTS, counts.tolist(), strict=True)))
 
 
 def jobseekers(c: Citizens) -> np.ndarray:
@@ -353,248 +388,45 @@ def jobseekers(c: Citizens) -> np.ndarray:
     return c.alive & ~c.employed & ~c.in_education & JOBSEEKER.take(c.benefit)
 
 
-def leave(c: Citizens, s: Scenario, rng, week: int, u: np.ndarray, arrived: np.ndarray) -> WeekEvents:
-    """Ageing; leaving the district by ageing out at 67, death (Gompertz, higher on disability
-    benefit) or moving away. Newcomers next week replace this week's leavers."""
-    p = s.population
-    c.age += 1.0 / WEEKS_PER_YEAR
-    alive = c.alive
-    move = p.move_away_per_year / WEEKS_PER_YEAR
-    moved = alive & (u < move)
-    aged_out = alive & (c.age >= p.retirement_age)
-    candidates = np.flatnonzero(alive & ~moved & ~aged_out & (u < move + 0.002))   # thinning: death is rare
-    death = gompertz(p.mortality_at_40, p.mortality_growth, c.age[candidates]) / WEEKS_PER_YEAR
-    death *= np.where(c.benefit[candidates] == Benefit.DISABILITY_BENEFIT, p.disability_mortality_factor, 1.0)
-    died = candidates[u[candidates] - move < death]
-    gone = moved | aged_out
-    gone[died] = True
-    left = np.flatnonzero(gone)
-    events = WeekEvents(left=left, arrived=arrived, deaths=len(died))
-    events.spells_ended.append(_close_spells(c, left, week))
-    c.alive[left] = False
-    c.last_outflow = len(left)
-    return events
+@lru_cache(maxsize=32)
+def life_rates(s: Scenario):
+    """The scenario's weekly probabilities and factors for the life-event kernels
+    (:class:`simulation.kernels.life_events.Rates`)."""
+    from .kernels.life_events import Rates
 
-
-def shocks(c: Citizens, s: Scenario, rng, u: np.ndarray, events: WeekEvents) -> None:
-    """Competing weekly risks that push people outward: job loss, eviction, debt. Drawn on a
-    second uniform; each hazard depends on the other arenas (004:2442-2456, 004:2859-2871)."""
-    sh, lm = s.shocks, s.labour_market
-    theta = s.arenas.loss_threshold
-    a = c.arenas
-    bound = (sh.job_loss * sh.job_loss_housing_lost_factor * (1 + 2 * sh.job_loss_complexity_factor)
-             + sh.eviction * sh.eviction_economy_lost_factor
-             + sh.debt * sh.application_rate_factor * max(sh.debt_out_of_work_factor, 1.0)
-             * np.exp(sh.debt_savings_per_year * 22.0))   # the largest debt hazard: at 18
-    x = rng.random(c.capacity)
-    i = np.flatnonzero((x < bound) & c.alive)
-    x = x[i]
-    emp = c.employed[i]
-    traits = c.health[i].astype(np.int8) + c.substance_use[i]
-    at_work = emp & (c.benefit[i] != Benefit.SICK_PAY)
-    h_job = at_work * sh.job_loss * np.where(a[HOUSING, i] < theta, sh.job_loss_housing_lost_factor, 1.0) \
-        * (1.0 + sh.job_loss_complexity_factor * traits)
-    h_evict = sh.eviction * np.where(a[ECONOMY, i] < theta, sh.eviction_economy_lost_factor, 1.0)
-    # without a wage or a steady benefit, any extra cost is a shock (disability and pensions are steady)
-    unsteady = ~emp & JOBSEEKER.take(c.benefit[i])
-    steady = (c.benefit[i] == Benefit.DISABILITY_BENEFIT) | (c.benefit[i] == Benefit.EARLY_PENSION)
-    h_debt = sh.debt * sh.application_rate_factor * np.where(unsteady, sh.debt_out_of_work_factor,
-                                                             np.where(steady, sh.debt_steady_income_factor, 1.0))
-    h_debt *= np.exp(-sh.debt_savings_per_year * (c.age[i] - 40.0))   # savings buffer shocks with age
-    c1 = h_job
-    c2 = c1 + h_evict
-    c3 = c2 + h_debt
-    jl = i[x < c1]
-    evicted = i[(x >= c1) & (x < c2)]
-    debt = i[(x >= c2) & (x < c3)]
-
-    c.employed[jl] = False
-    c.weeks_out[jl] = 0
-    eligible = rng.random(len(jl)) < np.where(c.age[jl] < 25.0, lm.unemployment_benefit_eligible_young,
-                                              lm.unemployment_benefit_eligible)
-    keep_sa = c.benefit[jl] == Benefit.SOCIAL_ASSISTANCE
-    c.benefit[jl] = np.where(eligible, Benefit.UNEMPLOYMENT_BENEFIT,
-                             np.where(keep_sa, Benefit.SOCIAL_ASSISTANCE, Benefit.NONE))
-    c.sa_top_up[jl] |= eligible & keep_sa
-    c.benefit_weeks[jl] = 0
-    events.jobs_lost = len(jl)
-    a[HOUSING, evicted] = np.maximum(a[HOUSING, evicted] - sh.eviction_size, 0.0)
-    a[ECONOMY, debt] = np.maximum(a[ECONOMY, debt] - sh.debt_size, 0.0)
-    events.evictions = len(evicted)
-    _illness(c, s, rng, u, events)
-
-
-def _illness(c: Citizens, s: Scenario, rng, u: np.ndarray, events: WeekEvents) -> None:
-    """Sick leave and long-term illness, rising with age (NAV sickness statistics; Gompertz).
-
-    An employed person falls ill with a short spell (sick pay, recovers within weeks, no lasting
-    problem) or a long-term health problem (sick pay up to a year, then AAP). A long-term
-    problem out of work leads to AAP directly.
-    """
-    h = s.health
-    alive = c.alive
-    at_work = alive & c.employed & (c.benefit != Benefit.SICK_PAY)
-    short = at_work & (u > 1.0 - h.short_sick_leave)          # the top band of the first uniform
-    idx = np.flatnonzero(short)
-    _keep_assistance_as_top_up(c, idx)
-    c.benefit[idx] = Benefit.SICK_PAY
-    c.short_sick[idx] = True
-    c.benefit_weeks[idx] = 0
-    events.sick_leave_starts += len(idx)
-
-    healthy = np.flatnonzero(alive & ~c.health & ~c.in_education & (c.benefit != Benefit.DISABILITY_BENEFIT)
-                             & (c.benefit != Benefit.EARLY_PENSION) & ~short)
-    rate = gompertz(h.illness_at_40, h.illness_growth, c.age[healthy]) / WEEKS_PER_YEAR
-    rate *= np.where(c.employed[healthy], 1.0, h.illness_out_of_work_factor)
-    ill = healthy[rng.random(len(healthy)) < rate]
-    c.health[ill] = True
-    working = c.employed[ill]
-    sick = ill[working]
-    _keep_assistance_as_top_up(c, sick)
-    c.benefit[sick] = Benefit.SICK_PAY
-    c.short_sick[sick] = False
-    c.benefit_weeks[sick] = 0
-    events.sick_leave_starts += len(sick)
-    _start_aap(c, ill[~working], events)
-
-
-def _keep_assistance_as_top_up(c: Citizens, idx: np.ndarray) -> None:
-    """Social assistance as main income that gives way to a state benefit (sick pay, AAP) runs on
-    as a top-up until the office's next decision: only a decision stops it (003:1002-1008)."""
-    c.sa_top_up[idx] |= c.benefit[idx] == Benefit.SOCIAL_ASSISTANCE
-
-
-def _start_aap(c: Citizens, idx: np.ndarray, events: WeekEvents) -> None:
-    """Work assessment allowance (AAP): income while work ability is assessed and improved. A
-    social-assistance recipient who moves to AAP keeps social assistance as a top-up until the
-    next decision."""
-    _keep_assistance_as_top_up(c, idx)
-    c.benefit[idx] = Benefit.WORK_ASSESSMENT_ALLOWANCE
-    c.benefit_weeks[idx] = 0
-    c.work_ability_assessed[idx] = False
-    c.employed[idx] = False
-    events.to_aap += len(idx)
-
-
-def _start_disability(c: Citizens, idx: np.ndarray, events: WeekEvents) -> None:
-    """Disability benefit: permanent in practice (exits by ageing out or death)."""
-    c.benefit[idx] = Benefit.DISABILITY_BENEFIT
-    c.benefit_weeks[idx] = 0
-    c.employed[idx] = False
-    events.to_disability += len(idx)
-
-
-def leave_education(c: Citizens, s: Scenario, rng) -> None:
-    """Students finish (or leave) education: most go straight to work, the rest look for it."""
-    p = s.population
-    st = np.flatnonzero(c.in_education & c.alive)
-    done = st[rng.random(len(st)) < p.education_exit_per_year / WEEKS_PER_YEAR]
-    c.in_education[done] = False
-    c.employed[done] = rng.random(len(done)) < p.work_on_leaving_education
-
-
-def find_jobs(c: Citizens, s: Scenario, rng, week: int, events: WeekEvents) -> None:
-    """Job finding for those who seek work: a hazard that falls with the work arena (duration
-    dependence, 004:4445-4455) but never to zero, lower with complexity, higher with employed
-    contacts (004:2367-2373) and for a while after job-search help from the office."""
-    lm = s.labour_market
-    a = c.arenas
-    seek = np.flatnonzero(c.alive & ~c.employed & ~c.in_education & SEEKS_WORK.take(c.benefit))
-    arena = a[WORK, seek]
-    assert c.nbr_employed is not None   # (refreshed before job finding)
-    h = (lm.job_finding * (lm.job_finding_floor + (1.0 - lm.job_finding_floor) * arena ** lm.work_arena_elasticity)
-         * (1.0 - lm.complexity_penalty) ** (c.health[seek].astype(np.int8) + c.substance_use[seek] + c.language[seek])
-         * (1.0 - lm.job_lead_weight + lm.job_lead_weight * c.nbr_employed[seek]))
-    helped = c.job_search_help_until[seek] >= week
-    h = np.where(helped, h * (1.0 + s.follow_up.job_search_boost * s.follow_up.effect_scale), h)
-    fi = seek[rng.random(len(seek)) < h]
-    c.employed[fi] = True
-    # social assistance as main income runs until the office's next decision (003:1002-1008)
-    on_sa = c.benefit[fi] == Benefit.SOCIAL_ASSISTANCE
-    c.benefit[fi[~on_sa]] = Benefit.NONE
-    c.benefit_weeks[fi] = 0
-    c.weeks_out[fi] = 0
-    events.jobs_found = len(fi)
-
-
-def sick_leave_and_aap(c: Citizens, s: Scenario, rng, week: int, events: WeekEvents) -> None:
-    """Recovery from sick leave; a year of sick pay ends in AAP (or, rarely, disability); AAP
-    ends in recovery, in disability after the office has assessed work ability, or at its time
-    limit (NAV 2017, 2018: most new disability comes from AAP, some from sick pay)."""
-    h = s.health
-    alive = c.alive
-    ben = c.benefit
-    sick = np.flatnonzero(alive & (ben == Benefit.SICK_PAY))
-    rate = np.where(c.short_sick[sick], h.short_sick_recovery, h.sick_recovery)
-    helped = c.graded_return_until[sick] >= week     # activation and graded return from the office
-    boost = 1.0 + s.follow_up.graded_return_boost * s.follow_up.effect_scale
-    rate = np.where(helped & ~c.short_sick[sick], rate * boost, rate)
-    rec = sick[rng.random(len(sick)) < rate]
-    c.health[rec[~c.short_sick[rec]]] = False
-    c.benefit[rec] = Benefit.NONE
-    c.short_sick[rec] = False
-    c.benefit_weeks[rec] = 0
-    c.graded_return_until[rec] = NEVER
-    end = sick[(c.benefit[sick] == Benefit.SICK_PAY) & (c.benefit_weeks[sick] >= h.sick_pay_weeks)]
-    to_dis = rng.random(len(end)) < h.disability_at_sick_pay_end
-    _start_disability(c, end[to_dis], events)
-    events.to_disability_from_sick_pay += int(to_dis.sum())
-    _start_aap(c, end[~to_dis], events)
-    events.to_aap_from_sick_pay += int((~to_dis).sum())
-
-    aap = np.flatnonzero(alive & (ben == Benefit.WORK_ASSESSMENT_ALLOWANCE) & (c.benefit_weeks > 0))
-    rate = np.full(len(aap), h.aap_recovery)
-    helped = c.graded_return_until[aap] >= week
-    rate = np.where(helped, rate * (1.0 + s.follow_up.graded_return_boost * s.follow_up.effect_scale), rate)
-    ok = rng.random(len(aap)) < rate
-    rec = aap[ok]
-    c.health[rec] = False
-    c.benefit[rec] = Benefit.NONE        # back to work or job seeking (work-ability restored)
-    c.employed[rec] = rng.random(len(rec)) < h.work_on_aap_recovery
-    c.graded_return_until[rec] = NEVER
-    rest = aap[~ok]
-    # disability only after the office has assessed work ability; more likely with age
-    odds = h.disability_decision * np.exp(h.disability_age_growth * (c.age[rest] - 40.0))
-    decide = rest[c.work_ability_assessed[rest] & (rng.random(len(rest)) < odds)]
-    expired = rest[(c.benefit_weeks[rest] >= h.aap_weeks) & (c.benefit[rest] == Benefit.WORK_ASSESSMENT_ALLOWANCE)]
-    expired = np.setdiff1d(expired, decide, assume_unique=True)
-    p_dis = np.clip(h.disability_at_aap_end * np.exp(h.disability_age_growth * (c.age[expired] - 40.0)), 0, 1)
-    exp_dis = rng.random(len(expired)) < p_dis
-    to_dis = np.concatenate([decide, expired[exp_dis]])
-    _start_disability(c, to_dis, events)
-    events.to_disability_from_aap += len(to_dis)
-    _other_disability(c, s, rng, events)
-    back = expired[~exp_dis]             # time limit reached, not disabled: job seeking
-    c.benefit[back] = Benefit.NONE
-    c.benefit_weeks[back] = 0
-    events.aap_exits += len(rec) + len(to_dis) + len(back)
-    events.aap_exits_to_disability += len(to_dis)
-
-
-def _other_disability(c: Citizens, s: Scenario, rng, events: WeekEvents) -> None:
-    """Disability benefit by other routes: out of work with a lasting health problem, on no
-    state benefit (after AAP ran out, or never on it); more likely with age (NAV: about 2 in 10
-    new recipients come neither from AAP nor from sick pay)."""
-    h = s.health
-    ben = c.benefit
-    cand = np.flatnonzero(c.alive & c.health & ~c.employed & ~c.in_education
-                          & ((ben == Benefit.NONE) | (ben == Benefit.SOCIAL_ASSISTANCE)))
-    rate = h.disability_other_per_year / WEEKS_PER_YEAR * np.exp(h.disability_age_growth * (c.age[cand] - 40.0))
-    _start_disability(c, cand[rng.random(len(cand)) < rate], events)
-
-
-def expire_benefits(c: Citizens, s: Scenario, rng) -> None:
-    """Unemployment benefit runs out; the qualification programme ends; early pension from 62."""
-    lm, p = s.labour_market, s.population
-    alive, ben = c.alive, c.benefit
-    ub_end = alive & (ben == Benefit.UNEMPLOYMENT_BENEFIT) & (c.benefit_weeks >= lm.unemployment_benefit_weeks)
-    c.benefit[ub_end] = Benefit.NONE
-    kvp_end = alive & (ben == Benefit.QUALIFICATION_PROGRAMME) & (c.benefit_weeks >= s.follow_up.qualification_weeks)
-    c.benefit[kvp_end] = Benefit.NONE    # still in need: a new application for social assistance
-    older = np.flatnonzero(alive & c.employed & (c.age >= p.early_pension_age) & (ben == Benefit.NONE))
-    retire = older[rng.random(len(older)) < p.early_pension_per_year / WEEKS_PER_YEAR]
-    c.employed[retire] = False
-    c.benefit[retire] = Benefit.EARLY_PENSION
+    p, sh, lm, h, fu = s.population, s.shocks, s.labour_market, s.health, s.follow_up
+    return Rates(
+        move=p.move_away_per_year / WEEKS_PER_YEAR, retirement_age=p.retirement_age,
+        mortality_at_40=p.mortality_at_40, mortality_growth=p.mortality_growth,
+        disability_mortality=p.disability_mortality_factor, theta=s.arenas.loss_threshold,
+        shock_bound=(sh.job_loss * sh.job_loss_housing_lost_factor * (1 + 2 * sh.job_loss_complexity_factor)
+                     + sh.eviction * sh.eviction_economy_lost_factor
+                     + sh.debt * sh.application_rate_factor * max(sh.debt_out_of_work_factor, 1.0)
+                     * np.exp(sh.debt_savings_per_year * 22.0)),   # the largest debt hazard: at 18
+        job_loss=sh.job_loss, job_loss_housing_lost=sh.job_loss_housing_lost_factor,
+        job_loss_complexity=sh.job_loss_complexity_factor, eviction=sh.eviction,
+        eviction_economy_lost=sh.eviction_economy_lost_factor, eviction_size=sh.eviction_size,
+        debt=sh.debt * sh.application_rate_factor, debt_out_of_work=sh.debt_out_of_work_factor,
+        debt_steady_income=sh.debt_steady_income_factor, debt_savings_per_year=sh.debt_savings_per_year,
+        debt_size=sh.debt_size, benefit_eligible_young=lm.unemployment_benefit_eligible_young,
+        benefit_eligible=lm.unemployment_benefit_eligible, short_sick_leave=h.short_sick_leave,
+        illness_at_40=h.illness_at_40, illness_growth=h.illness_growth,
+        illness_out_of_work=h.illness_out_of_work_factor,
+        illness_bound=(h.illness_at_40 * np.exp(h.illness_growth * (p.retirement_age - 40.0)) / WEEKS_PER_YEAR
+                       * max(h.illness_out_of_work_factor, 1.0)),
+        leave_school=p.education_exit_per_year / WEEKS_PER_YEAR, work_after_school=p.work_on_leaving_education,
+        job_finding=lm.job_finding, job_finding_floor=lm.job_finding_floor,
+        work_arena_elasticity=lm.work_arena_elasticity, complexity_penalty=lm.complexity_penalty,
+        job_lead_weight=lm.job_lead_weight, job_search_boost=1.0 + fu.job_search_boost * fu.effect_scale,
+        short_sick_recovery=h.short_sick_recovery, sick_recovery=h.sick_recovery,
+        graded_return_boost=1.0 + fu.graded_return_boost * fu.effect_scale, sick_pay_weeks=h.sick_pay_weeks,
+        disability_at_sick_pay_end=h.disability_at_sick_pay_end, aap_recovery=h.aap_recovery,
+        work_on_aap_recovery=h.work_on_aap_recovery, disability_decision=h.disability_decision,
+        disability_age_growth=h.disability_age_growth, aap_weeks=h.aap_weeks,
+        disability_at_aap_end=h.disability_at_aap_end,
+        disability_other=h.disability_other_per_year / WEEKS_PER_YEAR,
+        unemployment_benefit_weeks=lm.unemployment_benefit_weeks, qualification_weeks=fu.qualification_weeks,
+        early_pension_age=p.early_pension_age, early_pension=p.early_pension_per_year / WEEKS_PER_YEAR)
 
 
 # --------------------------------------------------------------------------------------------
@@ -644,32 +476,7 @@ def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) 
                 int(Benefit.WORK_ASSESSMENT_ALLOWANCE), rates, levels)
 
 
-def _close_spells(c: Citizens, idx: np.ndarray, week: int) -> np.ndarray:
-    """End the unemployment spells of ``idx``; returns (start_week, duration) rows."""
-    open_ = idx[c.spell_start[idx] != NO_SPELL]
-    out = np.stack([c.spell_start[open_], week - c.spell_start[open_]], axis=1)
-    c.spell_start[open_] = NO_SPELL
-    return out
-
-
-def _track_spells(c: Citizens, was: np.ndarray, week: int) -> np.ndarray:
-    """Registered-unemployment spells: start when one becomes a jobseeker, end when no longer one."""
-    now = jobseekers(c)
-    c.spell_start[now & ~was & (c.spell_start == NO_SPELL)] = week
-    return _close_spells(c, np.flatnonzero(was & ~now & c.alive), week)
-
-
 def pay_assistance(c: Citizens, idx: np.ndarray, week: int) -> None:
     """A social-assistance payment to ``idx`` this week: its calendar month counts as a month of receipt."""
     c.sa_month_mask[idx] |= np.int16(1 << month_of_year(week))
     c.sa_paid_week[idx] = week
-
-
-def _count_assistance_months(c: Citizens, week: int) -> None:
-    """Calendar months with a payment, per person and year (as SSB counts them). Payments come
-    with each decision (office/sessions.py) and monthly within a longer decision period."""
-    due = np.flatnonzero(c.on_social_assistance() & (week - c.sa_paid_week >= WEEKS_PER_MONTH))
-    pay_assistance(c, due, week)
-    if week % WEEKS_PER_YEAR == WEEKS_PER_YEAR - 1:
-        c.sa_months_last_year[:] = np.bitwise_count(c.sa_month_mask)
-        c.sa_month_mask[:] = 0

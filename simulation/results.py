@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:   # (pandas and the model are imported only where used: command-line start-up)
+    import pandas as pd
 
-from .runner import RunResult
+    from .runner import RunResult
 
 MANIFEST = "manifest.json"
 TIMESERIES = "timeseries.parquet"
@@ -231,6 +233,8 @@ def load_run(folder: str | Path) -> LoadedRun:
     manifest = read_json(path)
     if manifest is None or manifest.get("kind", "run") != "run":
         raise ResultsError(f"{folder}: manifest.json is damaged or not a run's")
+    import pandas as pd
+
     summary = pd.read_parquet(folder / SUMMARY).iloc[0].to_dict()
     panel = pd.read_parquet(folder / PANEL) if (folder / PANEL).is_file() else None
     return LoadedRun(manifest, pd.read_parquet(folder / TIMESERIES), summary, panel)

@@ -94,3 +94,16 @@ def test_a_failed_write_leaves_nothing_that_looks_complete(tmp_path):
 def test_help_lists_the_run_command():
     proc = marginsim("--help")
     assert proc.returncode == 0 and "run" in proc.stdout
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["--version"]])
+def test_start_up_imports_no_model_libraries(args):
+    # command-line start-up stays fast (issue 18: under 0.8 s) by importing mesa, pandas and
+    # numba only in the commands that run the model
+    code = "\n".join([
+        "import sys", "from simulation.cli import main", "try:", f"    main({args!r})",
+        "except SystemExit:", "    pass",
+        "print(sorted(m for m in ('mesa', 'pandas', 'numba', 'networkx', 'scipy') if m in sys.modules))"])
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

@@ -12,6 +12,7 @@ import pytest
 import simulation as ms
 from simulation import metrics, population
 from simulation.population import ACTIVITY, ECONOMY, HOUSING, JOBSEEKER, WORK, Benefit, Citizens, _income_table
+from simulation.vocabulary import Task
 
 
 # ---- plain-numpy references ----------------------------------------------------------------
@@ -124,11 +125,45 @@ def test_arena_drift_matches_the_numpy_reference_bit_for_bit(seed):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_population_census_matches_the_numpy_reference(seed):
     c = random_citizens(400, seed)
-    position, counts = metrics._population_counts(c, 0.3)
+    position = np.full(c.capacity + 5, np.nan)
+    counts = metrics._population_counts(c, 0.3, position)
     ref_position, ref_counts = census_reference(c, 0.3)
-    np.testing.assert_array_equal(position, ref_position)
+    living = np.count_nonzero(c.alive)
+    np.testing.assert_array_equal(position[:living], ref_position[c.alive])
+    assert position[:living].sum() == ref_position[c.alive].sum()     # the weekly mean position
     np.testing.assert_array_equal(counts, ref_counts)
-    assert JOBSEEKER.any() and counts[-1] == np.count_nonzero(c.alive)
+    assert JOBSEEKER.any() and counts[-1] == living
+
+
+def office_census_reference(c: Citizens, us, known: np.ndarray, week: int, deadline: int) -> np.ndarray:
+    reg, ben_k = us.registered[known], c.benefit[known]
+    waiting = reg & (us.cw[Task.WORK, known] < 0) & ~c.employed[known] & ~c.in_education[known] \
+        & (ben_k != Benefit.DISABILITY_BENEFIT) & (ben_k != Benefit.SICK_PAY) & (ben_k != Benefit.EARLY_PENSION)
+    alive_k = c.alive[known]
+    pending = us.sa_pending[known] & alive_k
+    on_sa_k = (ben_k == Benefit.SOCIAL_ASSISTANCE) | c.sa_top_up[known]
+    return np.array([np.count_nonzero(reg), np.count_nonzero(us.intake_due[known]), np.count_nonzero(waiting),
+                     np.count_nonzero(reg & (us.parked_until[known] > week)), np.count_nonzero(pending),
+                     np.count_nonzero(pending & (week - us.sa_applied[known] > deadline)),
+                     np.count_nonzero(on_sa_k & alive_k & (week - us.next_renewal[known] > deadline)),
+                     us.contact_points[known[reg]].sum()])
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_office_census_matches_the_numpy_reference(seed):
+    c, office = random_office(800, seed)
+    us = office.users
+    rng = np.random.default_rng(seed + 20)
+    us.cw[Task.WORK] = np.where(rng.random(c.capacity) < 0.5, rng.integers(0, 40, c.capacity), -1)
+    us.parked_until[:] = rng.integers(0, 20, c.capacity)
+    us.next_renewal[:] = rng.integers(-10, 10, c.capacity)
+    us.contact_points[:] = rng.integers(0, 6, c.capacity)
+    known = office.pool(c)
+    got = metrics._office_counts(c, us, known, 7, 4)
+    np.testing.assert_array_equal(got, office_census_reference(c, us, known, 7, 4))
+    assert (got > 0).all()
+    reg = us.registered[known]
+    assert got[-1] / got[0] == us.contact_points[known[reg]].mean()    # the weekly mean contact points
 
 
 def neighbour_means_reference(c: Citizens, ties) -> tuple[np.ndarray, np.ndarray]:

@@ -116,9 +116,11 @@ def test_social_assistance_runs_until_the_next_decision_after_a_job_is_found(org
     chosen, renewal = chosen[found], renewal[found]
     assert (c.benefit[chosen] == Benefit.SOCIAL_ASSISTANCE).all(), "still on assistance the week a job is found"
     decided = 0
+    kept_the_job = np.ones(len(chosen), dtype=bool)   # (a job lost and found again starts the story over)
     while m.running and m.week <= renewal.max():
         m.step()
-        same = c.alive[chosen] & (c.person_id[chosen] == person[found]) & c.employed[chosen]
+        kept_the_job &= c.employed[chosen]
+        same = c.alive[chosen] & (c.person_id[chosen] == person[found]) & kept_the_job
         before = same & (m.week <= renewal)                  # the week just simulated came before the renewal
         assert c.on_social_assistance()[chosen[before]].all(), "assistance stops only at a decision"
         after = same & (us.next_renewal[chosen] > renewal)   # the renewal decision has been made
@@ -174,11 +176,15 @@ def default_run(organisations) -> ms.RunResult:
 
 
 @pytest.mark.slow
-def test_the_default_district_is_stationary(default_run):
-    drift = {stock: default_run.summary[f"drift_{stock}"] for stock in STOCKS}
+def test_the_default_district_is_stationary(default_run, organisations):
+    # A stock of a few hundred people (social assistance, 2+ arenas lost) wanders by 10-20 % between
+    # the first and the last recorded year of one run, up in one run and down in the next: the
+    # expected drift is what settles, so the check pools three replications.
+    runs = [default_run] + [ms.run(organisations["generalist"], seed=seed) for seed in (2, 3)]
+    drift = {stock: float(np.mean([r.summary[f"drift_{stock}"] for r in runs])) for stock in STOCKS}
     assert all(abs(d) < 0.10 for d in drift.values()), drift
-    s = default_run.summary
-    assert abs(s["citizens_end"] / s["citizens_start"] - 1) < 0.03
+    for r in runs:
+        assert abs(r.summary["citizens_end"] / r.summary["citizens_start"] - 1) < 0.03
 
 
 @pytest.mark.slow

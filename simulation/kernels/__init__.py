@@ -12,7 +12,10 @@ Modules are named after the submodel, kernels after the mechanism they implement
 * :mod:`.arenas`: :func:`arena_drift`, the weekly move of the four arenas toward their targets
   (population.drift); :func:`arenas_lost` (Citizens.arenas_lost); :func:`contacts_means`, what each
   citizen sees of their contacts' work and activity (population.neighbour_means);
-* :mod:`.census`: :func:`population_census`, the week's counts for the indicators (metrics.Recorder);
+* :mod:`.life_events`: :func:`leaving_and_shocks`, :func:`transitions` and
+  :func:`clocks_spells_and_months`, a citizen's week outside the office (population.step);
+* :mod:`.census`: :func:`population_census` and :func:`office_census`, the week's counts for the
+  indicators over the population and over the office's known slots (metrics.Recorder);
 * :mod:`.office`, the office's week, in its order: :func:`office_pool` and :func:`office_needs`, who
   can need the office and what they need (Office.pool, .needs); ``register_users``,
   ``release_tasks`` and ``awaiting_caseworker`` (Office.register, .release, .assign_all);
@@ -28,9 +31,10 @@ passing arrays to a call costs more than such a helper's work.
 """
 
 from .arenas import arena_drift, arenas_lost, contacts_means
-from .census import population_census
-from .compile import compiled, uniform, uniform_reference, week_key
+from .census import office_census, population_census
+from .compile import compiled, stream_root, uniform, uniform_reference, week_key
 from .office import distinct_caseload, office_needs, office_pool
 
-__all__ = ["arena_drift", "arenas_lost", "compiled", "contacts_means", "distinct_caseload", "office_needs",
-           "office_pool", "population_census", "uniform", "uniform_reference", "week_key"]
+__all__ = ["arena_drift", "arenas_lost", "compiled", "contacts_means", "distinct_caseload", "office_census",
+           "office_needs", "office_pool", "population_census", "stream_root", "uniform", "uniform_reference",
+           "week_key"]

@@ -2,9 +2,10 @@
 
 Draws inside a kernel come from a counter-based stream: a citizen's uniform number for one
 purpose in one week is a hash (splitmix64) of the week's key, the citizen's slot and the
-purpose. The week's key is drawn from the run's one ``numpy.random.Generator``, so one seed still
-drives everything; a draw does not depend on which other citizens drew, or in what order, so a
-kernel and its plain-numpy reference (:func:`uniform_reference`) agree bit for bit.
+purpose. The week's key is a hash of the week and a root drawn once from the run's one
+``numpy.random.Generator`` (:func:`stream_root`), so one seed still drives everything; a draw
+does not depend on which other citizens drew, or in what order, so a kernel and its plain-numpy
+reference (:func:`uniform_reference`) agree bit for bit.
 """
 
 from __future__ import annotations
@@ -46,6 +47,20 @@ def uniform_reference(key: int, slots: np.ndarray, purpose: int) -> np.ndarray:
     return (z >> np.uint64(11)).astype(np.float64) * _TO_UNIT
 
 
-def week_key(rng: np.random.Generator) -> np.uint64:
-    """The key of one kernel call's draws, from the run's generator (one seed drives everything)."""
-    return np.uint64(rng.integers(0, 2**63, dtype=np.int64))
+def stream_root(rng: np.random.Generator) -> int:
+    """The root of a run's counter-based stream, drawn once from the run's generator (one seed drives everything)."""
+    return int(rng.integers(0, 2**63, dtype=np.int64))
+
+
+def week_key(root: int, week: int) -> np.uint64:
+    """The key of one week's draws: a hash of the stream's root and the week (negative in the spin-up).
+
+    Keys depend on nothing else, so two scenarios run with the same seed draw the same uniform for
+    the same citizen slot, week and purpose: common random numbers for comparisons, whatever the
+    office does in between.
+    """
+    mask = 2**64 - 1
+    z = (root + (week % 2**64) * 0x9E3779B97F4A7C15) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return np.uint64(z ^ (z >> 31))
