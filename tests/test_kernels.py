@@ -600,6 +600,7 @@ def test_follow_up_sessions_match_the_numpy_reference(scenario, settings):
     o, c = m.office, m.citizens
     o.staff.pressure[::2] *= 1.5               # some caseworkers under pressure: parking
     o.users.failures[pool[::3]] += 2
+    o.users.had_session[pool[::2]] = False     # and some first sessions
     items, ratio = week_items(o, c, m.week, pool, need.work, need.housing_social, np.zeros(0, dtype=np.int64))
     done = allocate(items.cw, items.klass, items.key, items.hours, o.staff.budget * 0.3)   # some sessions slip
     lost = c.arenas_lost(o.s.arenas.loss_threshold)
