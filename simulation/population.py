@@ -147,8 +147,11 @@ class Citizens:
         (:class:`simulation.kernels.life_events.Life`)."""
         from .kernels.life_events import Life
 
-        nbr = self.nbr_employed if self.nbr_employed is not None else np.zeros(0)
-        return Life(*(nbr if name == "nbr_employed" else getattr(self, name) for name in Life._fields))
+        def column(name):   # (what citizens see of their contacts is None until the first refresh)
+            value = getattr(self, name)
+            return np.zeros(0) if value is None else value
+
+        return Life(*(column(name) for name in Life._fields))
 
     def complexity(self) -> np.ndarray:
         """Traits that make work harder to reach: health, substance use, language (004:2891-2896)."""
@@ -356,10 +359,11 @@ def step(c: Citizens, s: Scenario, rng: np.random.Generator, week: int, free_slo
       payment. Social assistance that gives way to a state benefit or a job runs on until the
       office's next decision (003:1002-1008).
 
-    Then the arenas drift (:func:`drift`). Newcomers next week replace this week's leavers.
+    Then the arenas drift (:func:`drift`, in the same pass as the week's bookkeeping). Newcomers
+    next week replace this week's leavers.
     """
     from .kernels import week_key
-    from .kernels.life_events import EVENTS, clocks_spells_and_months, leaving_and_shocks, transitions
+    from .kernels.life_events import EVENTS, bookkeeping_and_drift, leaving_and_shocks, transitions
 
     arrived = free_slots(rng.poisson(c.last_outflow) if c.last_outflow else 0)
     if len(arrived):
@@ -375,9 +379,9 @@ def step(c: Citizens, s: Scenario, rng: np.random.Generator, week: int, free_slo
     transitions(life, rates, key, week, counts)
     month_bit = np.int16(1 << month_of_year(week))
     year_end = week % WEEKS_PER_YEAR == WEEKS_PER_YEAR - 1
-    spells_ended = clocks_spells_and_months(life, week, month_bit, year_end)
-    assert c.nbr_activity is not None   # (refreshed above)
-    drift(c, s, c.nbr_activity, c.lost)
+    moves, levels = drift_rates(s)
+    spells_ended = bookkeeping_and_drift(life, week, month_bit, year_end, _income_table(s.benefits), DRIFT_CODES,
+                                         moves, levels)
     return WeekEvents(left=left, arrived=arrived, spells_ended=[spells_at_leaving, spells_ended],
                       **dict(zip(EVENTS, counts.tolist(), strict=True)))
 
@@ -434,6 +438,11 @@ def life_rates(s: Scenario):
 # --------------------------------------------------------------------------------------------
 
 
+#: the benefit codes the arena drift distinguishes (simulation.kernels.arenas.citizen_drift)
+DRIFT_CODES = (int(Benefit.SICK_PAY), int(Benefit.EARLY_PENSION), int(Benefit.SOCIAL_ASSISTANCE),
+               int(Benefit.UNEMPLOYMENT_BENEFIT), int(Benefit.WORK_ASSESSMENT_ALLOWANCE))
+
+
 @lru_cache(maxsize=32)
 def _income_table(b) -> np.ndarray:
     """Economy level by main benefit (``b``: the scenario's Benefits section)."""
@@ -465,15 +474,19 @@ def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) 
     """
     from .kernels import arena_drift  # numba only where used (command-line start-up)
 
+    rates, levels = drift_rates(s)
+    arena_drift(c.arenas, c.employed, c.benefit, c.in_education, c.short_sick, c.sa_top_up, c.low_income, c.age,
+                c.partner_from, nbr_activity, lost, _income_table(s.benefits), DRIFT_CODES, rates, levels)
+
+
+def drift_rates(s: Scenario) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The drift's rates and economy levels (:func:`simulation.kernels.arenas.citizen_drift`)."""
     ar, b = s.arenas, s.benefits
     rates = (ar.loss_threshold, ar.acceleration_per_arena_lost, ar.work_rate_employed, ar.work_decay_out_of_work,
              ar.economy_rate, ar.housing_rate, ar.activity_rate, ar.network_weight, ar.isolation_from_poverty)
     levels = (b.economy_employed, b.economy_partner_income, b.low_income_factor, b.economy_student,
               b.economy_social_assistance)
-    arena_drift(c.arenas, c.employed, c.benefit, c.in_education, c.short_sick, c.sa_top_up, c.low_income, c.age,
-                c.partner_from, nbr_activity, lost, _income_table(b), int(Benefit.SICK_PAY), int(Benefit.EARLY_PENSION),
-                int(Benefit.SOCIAL_ASSISTANCE), int(Benefit.UNEMPLOYMENT_BENEFIT),
-                int(Benefit.WORK_ASSESSMENT_ALLOWANCE), rates, levels)
+    return rates, levels
 
 
 def pay_assistance(c: Citizens, idx: np.ndarray, week: int) -> None:

@@ -13,7 +13,7 @@ Modules are named after the submodel, kernels after the mechanism they implement
   (population.drift); :func:`arenas_lost` (Citizens.arenas_lost); :func:`contacts_means`, what each
   citizen sees of their contacts' work and activity (population.neighbour_means);
 * :mod:`.life_events`: :func:`leaving_and_shocks`, :func:`transitions` and
-  :func:`clocks_spells_and_months`, a citizen's week outside the office (population.step);
+  :func:`bookkeeping_and_drift`, a citizen's week outside the office (population.step);
 * :mod:`.census`: :func:`population_census` and :func:`office_census`, the week's counts for the
   indicators over the population and over the office's known slots (metrics.Recorder);
 * :mod:`.office`, the office's week, in its order: :func:`office_pool` and :func:`office_needs`, who

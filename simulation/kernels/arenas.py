@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .compile import compiled
+from .compile import compiled, inlined
 
 
 @compiled
@@ -22,51 +22,59 @@ def _clip01(x: float) -> float:
     return min(max(x, 0.0), 1.0)
 
 
-@compiled
-def arena_drift(a, employed, benefit, in_education, short_sick, sa_top_up, low_income, age, partner_from,
-                nbr_activity, lost, income_table, sick_pay, early_pension, social_assistance, unemployment_benefit,
-                aap, rates, levels):
-    """One week of arena drift for every slot, in place on ``a`` (4, slots): work, economy, housing, activity.
+@inlined
+def citizen_drift(work, activity, housing, economy, employed, benefit, in_education, short_sick, sa_top_up,
+                  low_income, partnered, activity_seen, lost, income, codes, rates, levels):
+    """One citizen's week of arena drift: the four new arena values (work, activity, housing, economy).
 
+    Numbers in, numbers out (so a kernel's loop can call it without passing arrays). ``income``:
+    the economy level of the citizen's main benefit; ``partnered``: living with an earning partner;
+    ``codes``: (sick pay, early pension, social assistance, unemployment benefit, AAP) benefit codes;
     ``rates``: (theta, acceleration per arena lost, work rate employed, work decay out of work,
     economy rate, housing rate, activity rate, network weight, isolation from poverty);
     ``levels``: (employed, partner income, low-income factor, student, social assistance) economy levels.
-    The benefit codes are passed in so the kernel does not depend on the enum.
+    (Both sides of each choice are computed: selects, not branches, as statuses vary unpredictably.)
     """
+    sick_pay, early_pension, social_assistance, unemployment_benefit, aap = codes
     theta, accel, work_up, work_decay, econ_rate, housing_rate, activity_rate, nw, isolation = rates
     lv_employed, lv_partner, low_factor, lv_student, lv_sa = levels
     base = (1.0 - nw) * 0.5
-    # (bitwise | and & on booleans, and both sides of each choice computed: selects, not branches,
-    # since statuses vary unpredictably from slot to slot)
+    extra = accel * lost
+    at_work = employed & (benefit != sick_pay)
+    own = at_work | in_education
+    # work: attachment rebuilds at work (or holds in school, on early pension, on short sick leave)
+    rebuilt = work + work_up * (1.0 - work)
+    faded = work + ((extra + 1.0) * -work_decay) * work
+    work = rebuilt if own | (benefit == early_pension) | short_sick else faded
+    # economy: toward what one's own income allows (population.income_level), social assistance a floor
+    level = max(income, lv_partner if partnered else 0.0)
+    level = lv_employed if at_work else level
+    low = low_income & (employed | (benefit == unemployment_benefit) | (benefit == aap))
+    level = level * low_factor if low else level
+    level = lv_student if in_education else level
+    level = max(level, lv_sa) if (benefit == social_assistance) | sa_top_up else level
+    econ = _relax(economy, level, econ_rate, extra)
+    # housing: secure housing needs an economy that holds
+    housing = _relax(housing, min(econ / theta, 1.0), housing_rate, extra)
+    # activity: colleagues or school, the network's activity, poverty isolates
+    target = np.float64(activity_seen) * nw + base
+    target = target + base if own else target
+    target = target - isolation if econ < theta else target
+    activity = _relax(activity, _clip01(target), activity_rate, extra)
+    return _clip01(work), _clip01(activity), _clip01(housing), _clip01(econ)
+
+
+@compiled
+def arena_drift(a, employed, benefit, in_education, short_sick, sa_top_up, low_income, age, partner_from,
+                nbr_activity, lost, income_table, codes, rates, levels):
+    """One week of arena drift for every slot, in place on ``a`` (4, slots): work, activity, housing,
+    economy (:func:`citizen_drift`; the benefit codes are passed in so the kernel does not depend on the enum)."""
     for i in range(a.shape[1]):
         ben = benefit[i]
-        extra = accel * lost[i]
-        at_work = employed[i] & (ben != sick_pay)
-        own = at_work | in_education[i]
-        # work: attachment rebuilds at work (or holds in school, on early pension, on short sick leave)
-        w = a[0, i]
-        rebuilt = w + work_up * (1.0 - w)
-        faded = w + ((extra + 1.0) * -work_decay) * w
-        a[0, i] = rebuilt if own | (ben == early_pension) | short_sick[i] else faded
-        # economy: toward what one's own income allows (population.income_level), social assistance a floor
-        level = max(income_table[ben], lv_partner if age[i] >= partner_from[i] else 0.0)
-        level = lv_employed if at_work else level
-        low = low_income[i] & (employed[i] | (ben == unemployment_benefit) | (ben == aap))
-        level = level * low_factor if low else level
-        level = lv_student if in_education[i] else level
-        level = max(level, lv_sa) if (ben == social_assistance) | sa_top_up[i] else level
-        econ = _relax(a[3, i], level, econ_rate, extra)
-        # housing: secure housing needs an economy that holds
-        housing = _relax(a[2, i], min(econ / theta, 1.0), housing_rate, extra)
-        # activity: colleagues or school, the network's activity, poverty isolates
-        target = np.float64(nbr_activity[i]) * nw + base
-        target = target + base if own else target
-        target = target - isolation if econ < theta else target
-        activity = _relax(a[1, i], _clip01(target), activity_rate, extra)
-        a[0, i] = _clip01(a[0, i])
-        a[1, i] = _clip01(activity)
-        a[2, i] = _clip01(housing)
-        a[3, i] = _clip01(econ)
+        a[0, i], a[1, i], a[2, i], a[3, i] = citizen_drift(
+            a[0, i], a[1, i], a[2, i], a[3, i], employed[i], ben, in_education[i], short_sick[i], sa_top_up[i],
+            low_income[i], age[i] >= partner_from[i], nbr_activity[i], lost[i], income_table[ben], codes, rates,
+            levels)
 
 
 @compiled

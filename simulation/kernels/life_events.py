@@ -8,8 +8,8 @@ them and depends on everyone's leaving and shocks:
 * :func:`transitions`: leaving education, job finding, sick leave and AAP, disability, benefit
   expiry and early pension;
 
-and a third for the week's bookkeeping (:func:`clocks_spells_and_months`): the benefit clocks,
-unemployment spells and months on social assistance.
+and a third for the week's bookkeeping and the arenas' drift (:func:`bookkeeping_and_drift`):
+the benefit clocks, unemployment spells, months on social assistance, and each citizen's arenas.
 
 Per citizen the steps run in the order the mechanisms are described in population.py; each
 citizen's step reads only their own state, so one pass over the slots gives what a pass per
@@ -30,6 +30,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..vocabulary import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Benefit
+from .arenas import citizen_drift
 from .compile import compiled, uniform
 
 NONE = int(Benefit.NONE)
@@ -80,6 +81,9 @@ class Life(NamedTuple):
     sa_months_last_year: np.ndarray
     arenas: np.ndarray
     nbr_employed: np.ndarray
+    nbr_activity: np.ndarray
+    low_income: np.ndarray
+    partner_from: np.ndarray
     lost: np.ndarray            # scratch: arenas lost after leaving, before the shocks (for the drift)
     was_jobseeker: np.ndarray   # scratch: a jobseeker at the start of the week (for the spells)
 
@@ -491,32 +495,42 @@ def _end_aap(c, r, key, outcome, i, counts):
 
 
 @compiled
-def clocks_spells_and_months(c, week, month_bit, year_end):
-    """The week's bookkeeping for every slot: the benefit clock and weeks out of work; registered
-    unemployment spells, which start when one becomes a jobseeker and end when one is no longer
-    one; a payment each month of receipt of social assistance (its calendar month counts as a
-    month on social assistance) and, at the year's end, the months per person (as SSB counts them).
+def bookkeeping_and_drift(c, week, month_bit, year_end, income_table, codes, rates, levels):
+    """The week's bookkeeping and the arenas' drift, for every slot.
+
+    Bookkeeping: the benefit clock and weeks out of work; registered unemployment spells, which
+    start when one becomes a jobseeker and end when one is no longer one; a payment each month of
+    receipt of social assistance (its calendar month counts as a month on social assistance) and,
+    at the year's end, the months per person (as SSB counts them). Then each citizen's arenas drift
+    (:func:`simulation.kernels.arenas.citizen_drift`, population.drift) with the arenas lost at the
+    start of the week. One pass, as both read the same columns.
 
     Returns the unemployment spells that ended this week ((start, duration) rows).
     """
     n = len(c.alive)
     spells = np.empty((n, 2), dtype=np.int32)
     n_spells = 0
+    a = c.arenas
     for i in range(n):
         c.benefit_weeks[i] += 1
+        ben = c.benefit[i]
         if c.alive[i]:
             c.weeks_out[i] += not c.employed[i]
-            now = _jobseeker(True, c.employed[i], c.in_education[i], c.benefit[i])
+            now = _jobseeker(True, c.employed[i], c.in_education[i], ben)
             if now and not c.was_jobseeker[i] and c.spell_start[i] == NO_SPELL:
                 c.spell_start[i] = week
             elif c.was_jobseeker[i] and not now:
                 n_spells = _close_spell(c.spell_start, i, week, spells, n_spells)
-            if (c.benefit[i] == SOCIAL_ASSISTANCE or c.sa_top_up[i]) and week - c.sa_paid_week[i] >= WEEKS_PER_MONTH:
+            if (ben == SOCIAL_ASSISTANCE or c.sa_top_up[i]) and week - c.sa_paid_week[i] >= WEEKS_PER_MONTH:
                 c.sa_month_mask[i] |= month_bit
                 c.sa_paid_week[i] = week
         if year_end:
             c.sa_months_last_year[i] = _months(c.sa_month_mask[i])
             c.sa_month_mask[i] = 0
+        a[0, i], a[1, i], a[2, i], a[3, i] = citizen_drift(
+            a[0, i], a[1, i], a[2, i], a[3, i], c.employed[i], ben, c.in_education[i], c.short_sick[i],
+            c.sa_top_up[i], c.low_income[i], c.age[i] >= c.partner_from[i], c.nbr_activity[i], c.lost[i],
+            income_table[ben], codes, rates, levels)
     return spells[:n_spells]
 
 
