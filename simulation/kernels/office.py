@@ -66,22 +66,6 @@ def office_needs(pool, alive, employed, in_education, benefit, short_sick, benef
     return work, economic, housing_social
 
 
-@compiled
-def distinct_caseload(economic, work, housing_social, n_staff):
-    """Distinct users per caseworker over the economic, work and housing/social tasks (-1: none):
-    a user counts once for a caseworker who holds two or three of their tasks."""
-    caseload = np.zeros(n_staff, dtype=np.int64)
-    for i in range(len(economic)):
-        e, w, h = economic[i], work[i], housing_social[i]
-        if e >= 0:
-            caseload[e] += 1
-        if w >= 0 and w != e:
-            caseload[w] += 1
-        if h >= 0 and h != e and h != w:
-            caseload[h] += 1
-    return caseload
-
-
 # ---- the week's work items (office/work.py) --------------------------------------------------
 #: the parts of the week's items, in the order they are listed (and so the order of ties)
 INTAKE_PART, DECISION_PART, RENEWAL_PART, COORDINATION_PART, ASSESSMENT_PART, DIALOGUE_PART = range(6)
@@ -532,74 +516,109 @@ def follow_up_sessions(row, who, cw, kind, hours, done, ratio, session_kind, wee
     return slipped, held_n, early, first, first_wait, parked, starts
 
 
-# ---- registration, releases and who awaits a caseworker (office/office.py) -----------------------
-@compiled
-def register_users(pool, need_work, need_economic, intake_due, registered, intake_week, intake_cw, week):
-    """New users wait for intake; those whose need ended before it leave the queue and their intake
-    caseworker (Office.register). Updates ``intake_due`` and ``intake_week`` in place; returns the
-    number of new users."""
-    new_users = 0
-    for j in range(len(pool)):
-        i = pool[j]
-        needs_office = need_work[j] or need_economic[j]
-        due = intake_due[i]
-        if needs_office and not registered[i] and not due:
-            intake_week[i] = week
-            new_users += 1
-            due = True
-        elif due and not needs_office:
-            due = False
-            intake_cw[i] = -1
-        intake_due[i] = due
-    return new_users
+# ---- registration, releases, caseloads and who awaits a caseworker (office/office.py) -----------
+#: the week's tallies of :func:`registration_and_releases`, in the order it returns them
+NEW_USERS, RELEASED_EMPLOYED, RELEASED_NEED_ENDED, RELEASED_DISABILITY = range(4)
+ENDED_SPELLS, ENDED_CONTACT_POINTS, ENDED_HANDOFFS, ENDED_TO_WORK, ENDED_TO_DISABILITY = range(4, 9)
+TALLIES = 9
+
+
+@inlined
+def intake_queue(needs_office, registered, due):
+    """A user's place in the intake queue (Office.register_and_release): a new user needing the
+    office joins it; one whose need ended before the intake leaves it. Returns (due, new, dropped)."""
+    if needs_office and not registered and not due:
+        return True, True, False
+    if due and not needs_office:
+        return False, False, True
+    return due, False, False
+
+
+@inlined
+def release_reason(employed, disabled):
+    """The tally a release counts under: employed, disability, else need ended."""
+    if employed:
+        return RELEASED_EMPLOYED
+    return RELEASED_DISABILITY if disabled else RELEASED_NEED_ENDED
+
+
+@inlined
+def distinct_caseworkers(e, w, h):
+    """Whether the economic, work and housing/social caseworkers (-1: none) each add the user to
+    a caseload: a caseworker holding two or three of the user's tasks counts them once."""
+    return e >= 0, w >= 0 and w != e, h >= 0 and h != e and h != w
 
 
 @compiled
-def release_tasks(pool, need_work, need_economic, need_hs, registered, cw, sessions_same, employed, benefit,
-                  disability, ended):
-    """Tasks whose need ended are released (Office.release): the caseworker lets the user go, and a
-    relationship with a follow-up caseworker ends. Returns the releases by reason (employed, need
-    ended, disability) and the registered users with no need left, whose office spell ends."""
-    releases = np.zeros(3, dtype=np.int64)
-    n_ended = 0
-    for j in range(len(pool)):
-        i = pool[j]
-        if not registered[i]:
-            continue
-        for task in range(1, 4):
-            need = need_economic[j] if task == 1 else (need_work[j] if task == 2 else need_hs[j])
-            if cw[task, i] >= 0 and not need:
-                releases[0 if employed[i] else (2 if benefit[i] == disability else 1)] += 1
-                cw[task, i] = -1
-                if task >= 2:
-                    sessions_same[task - 2, i] = 0
-        if not (need_work[j] or need_economic[j] or need_hs[j]):
-            ended[n_ended] = i
-            n_ended += 1
-    return releases, ended[:n_ended]
+def registration_and_releases(pool, need_work, need_economic, need_hs, week, disability, never, employed, benefit,
+                              intake_due, registered, intake_week, cw, sessions_same, blocked_until, contact_points,
+                              handoffs, need_level, failures, had_session, dialogue_held, parked_until, last_session,
+                              caseload, awaiting):
+    """Registration, releases, caseloads and who awaits a caseworker, user by user in one pass over
+    ``pool`` (Office.register_and_release; the four read the same columns):
 
+    * new users wait for intake (``intake_due``, ``intake_week``); an intake no longer needed is
+      dropped, and its caseworker released;
+    * a registered user's tasks whose need ended are released (the caseworker lets the user go, a
+      follow-up relationship ends), counted by reason: employed, disability, need ended;
+    * a registered user with no need left ends the office spell (UserState.end_spell, and the
+      intake caseworker is released), counted with its contact points, hand-offs and destination;
+    * ``caseload``: distinct users per caseworker over the economic, work and housing/social tasks,
+      counted anew (a user counts once for a caseworker who holds two or three of their tasks);
+    * ``awaiting`` (4, pool): the slots awaiting a caseworker, task by task, each in pool order:
+      intake for those due it without one, and each task a registered user needs, lacks a
+      caseworker for and is not in transit for.
 
-@compiled
-def awaiting_caseworker(pool, need_work, need_economic, need_hs, intake_due, registered, blocked_until, cw, week,
-                        out):
-    """Who awaits a caseworker, per task (Office.assign_all): intake for those due it, and each task
-    a registered user needs, lacks a caseworker for and is not in transit for. Fills ``out`` (4,
-    pool) with the slots, task by task (each in pool order), and returns how many each task has."""
-    m = len(pool)
+    A slot outside the pool holds no caseworker for those tasks (only registered users get one,
+    and every registered user is in the pool), so counting over the pool counts every caseload.
+    Returns the number awaiting each task and the week's tallies (NEW_USERS ... ENDED_TO_DISABILITY).
+    """
     counts = np.zeros(4, dtype=np.int64)
-    for j in range(m):
+    tally = np.zeros(TALLIES, dtype=np.int64)
+    caseload[:] = 0
+    for j in range(len(pool)):
         i = pool[j]
-        if intake_due[i] and cw[0, i] < 0:
-            out[0, counts[0]] = i
-            counts[0] += 1
+        need = (need_economic[j], need_work[j], need_hs[j])     # by task, economic first
+        due, new, dropped = intake_queue(need[0] or need[1], registered[i], intake_due[i])
+        intake_due[i] = due
+        tally[NEW_USERS] += new
+        if new:
+            intake_week[i] = week
+        if dropped:                                                  # (and its caseworker released)
+            cw[0, i] = -1
+        if registered[i]:
+            reason = release_reason(employed[i], benefit[i] == disability)
+            for task in range(1, 4):
+                if cw[task, i] >= 0 and not need[task - 1]:         # the need ended: released
+                    tally[reason] += 1
+                    cw[task, i] = -1
+                    if task >= 2:
+                        sessions_same[task - 2, i] = 0
+            if not (need[0] or need[1] or need[2]):                # the office spell ends
+                tally[ENDED_SPELLS] += 1
+                tally[ENDED_CONTACT_POINTS] += contact_points[i]
+                tally[ENDED_HANDOFFS] += handoffs[i]
+                tally[ENDED_TO_WORK] += employed[i]
+                tally[ENDED_TO_DISABILITY] += benefit[i] == disability
+                cw[0, i] = -1
+                registered[i] = False
+                need_level[i] = failures[i] = handoffs[i] = contact_points[i] = 0
+                had_session[i] = dialogue_held[i] = False
+                parked_until[i] = last_session[0, i] = last_session[1, i] = never
+        e, w, h = cw[1, i], cw[2, i], cw[3, i]
+        counts_e, counts_w, counts_h = distinct_caseworkers(e, w, h)
+        caseload[e] += counts_e          # (a caseworker -1 never counts: it adds 0 to the last entry)
+        caseload[w] += counts_w
+        caseload[h] += counts_h
+        awaiting[0, counts[0]] = i             # who awaits a caseworker: intake (kept if due without one)
+        counts[0] += due and cw[0, i] < 0
         if not (registered[i] and week >= blocked_until[i]):
             continue
         for task in range(1, 4):
-            need = need_economic[j] if task == 1 else (need_work[j] if task == 2 else need_hs[j])
-            if need and cw[task, i] < 0:
-                out[task, counts[task]] = i
+            if need[task - 1] and cw[task, i] < 0:
+                awaiting[task, counts[task]] = i
                 counts[task] += 1
-    return counts
+    return counts, tally
 
 
 # ---- routing and hand-offs (office/handoffs.py) -----------------------------------------------------
