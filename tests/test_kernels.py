@@ -461,6 +461,59 @@ def test_allocation_of_hours_matches_the_numpy_reference(seed):
     assert done.any() and not done.all()
 
 
+def cover_reference(cw, klass, key, hours, done, budget, group_of_cw, helps_group, cover_share):
+    """crowding_out.cover as plain numpy: each cover group's backlog laid against its helpers' spare hours."""
+    doer = np.where(done, cw, -1)
+    used = np.bincount(cw[done], weights=hours[done], minlength=len(budget))
+    capacity = np.maximum(budget - used, 0.0) * cover_share
+    todo = np.flatnonzero(~done & (klass <= 2) & (cw >= 0))
+    if not len(todo) or capacity.sum() <= 0:
+        return doer
+    for g in np.unique(group_of_cw[cw[todo]]):
+        items = todo[group_of_cw[cw[todo]] == g]
+        items = items[np.lexsort((key[items], klass[items]))]
+        helpers = np.flatnonzero(helps_group[:, g] & (capacity > 0))
+        if not len(helpers):
+            continue
+        helpers = helpers[np.argsort(-capacity[helpers], kind="stable")]
+        cap_end = np.cumsum(capacity[helpers])
+        item_end = np.cumsum(hours[items])
+        at = np.minimum(np.searchsorted(cap_end, item_end, side="left"), len(helpers) - 1)
+        start = item_end - hours[items]
+        fits = (item_end <= cap_end[-1] + 1e-9) & (start >= cap_end[at] - capacity[helpers][at] - 1e-9)
+        who = helpers[at[fits]]
+        doer[items[fits]] = who
+        capacity -= np.bincount(who, weights=hours[items[fits]], minlength=len(capacity))
+    return doer
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_cover_of_backlogs_matches_the_numpy_reference(seed):
+    from simulation.office import allocate
+    from simulation.office.crowding_out import cover
+
+    rng = np.random.default_rng(seed)
+    n, staff = 3000, 25
+    cw = np.where(rng.random(n) < 0.02, -1, rng.integers(0, staff, n))
+    klass = rng.integers(0, 4, n).astype(np.int8)
+    key = rng.choice([0.0, -0.5, 1.0, 2.0], n) if seed % 2 else rng.random(n)     # odd seeds: many ties
+    hours = rng.choice([0.5, 1.5, 0.1 * 3, 2.0], n)
+    budget = rng.uniform(0.0, 60.0, staff)
+    budget[::3] = rng.choice([0.0, 30.0], len(budget[::3]))                      # ties in spare hours
+    if seed == 3:
+        budget[:] = 0.0                                                            # nobody to cover
+    done = allocate(np.maximum(cw, 0), klass, key, hours, budget * 0.4) & (cw >= 0)
+    groups = rng.integers(0, 3, staff)
+    helps = rng.random((staff, 3)) < 0.6
+    helps[np.arange(staff), groups] = True
+    got = cover(cw, klass, key, hours, done, budget, groups, helps, 0.5)
+    want = cover_reference(cw, klass, key, hours, done, budget, groups, helps, 0.5)
+    np.testing.assert_array_equal(got, want)
+    covered = (got >= 0) & ~done
+    assert covered.any() if seed != 3 else not covered.any()
+    assert (got[~covered] == np.where(done, cw, -1)[~covered]).all()
+
+
 def book_hours_reference(items, done, n, doc):
     from simulation.office.work import KIND_ACTIVITY, KIND_TASK
     from simulation.vocabulary import TASKS, Activity

@@ -316,6 +316,84 @@ def allocate_hours(cw, klass, key, hours, budget, n_classes, order):
 
 
 @compiled
+def spare_capacity(cw, hours, done, budget, cover_share, doer):
+    """Each caseworker's hours to spare for colleagues' backlogs (crowding_out.cover): the budget
+    less the hours of their done items (summed in item order, as the numpy code's ``bincount``
+    did), times ``cover_share``. Fills ``doer`` with the caseworker of each done item, -1 else."""
+    used = np.zeros(len(budget))
+    for k in range(len(cw)):
+        doer[k] = cw[k] if done[k] else -1
+        if done[k]:
+            used[cw[k]] += hours[k]
+    return np.maximum(budget - used, 0.0) * cover_share
+
+
+@compiled
+def backlog_order(items, klass, key, last_class, scratch):
+    """``items`` (in item order) sorted by class, then key, ties in item order, as numpy's
+    ``lexsort((key, klass))`` would: a stable sort by key within each class. ``scratch``: as
+    long as ``items``."""
+    n = 0
+    for c in range(last_class + 1):
+        lo = n
+        for k in items:
+            if klass[k] == c:
+                scratch[n] = k
+                n += 1
+        if n - lo > 1:
+            mine = scratch[lo:n].copy()
+            scratch[lo:n] = mine[np.argsort(key[mine], kind="mergesort")]
+    return scratch[:n]
+
+
+@compiled
+def cover_backlogs(cw, klass, key, hours, done, budget, group_of_cw, helps_group, cover_share, last_class, doer,
+                   scratch):
+    """Colleagues with spare hours take on others' undone items (crowding_out.cover): intake, rule
+    work and due sessions (classes up to ``last_class``) of caseworkers with a backlog, cover group
+    by cover group. A group's items, by class and key, are laid end to end against its helpers'
+    spare hours, the helpers by spare hours (most first; ties by caseworker): an item goes to the
+    helper whose hours hold it whole, one straddling two helpers' hours is left undone. Fills
+    ``doer`` (the caseworker who does each item, -1 if nobody); ``scratch``: int64, twice as long
+    as the items. Cumulative sums and the search are as the numpy code's, so the two agree bit
+    for bit."""
+    capacity = spare_capacity(cw, hours, done, budget, cover_share, doer)
+    todo = scratch[:len(cw)]
+    n = 0
+    for k in range(len(cw)):
+        todo[n] = k                      # every item written, the next backlog item over it
+        n += (not done[k]) and klass[k] <= last_class and cw[k] >= 0
+    if n == 0 or not (capacity > 0).any():
+        return
+    todo = todo[:n]
+    in_group = np.empty(n, dtype=np.int64)
+    for g in range(helps_group.shape[1]):
+        m = 0
+        for k in todo:
+            in_group[m] = k
+            m += group_of_cw[cw[k]] == g
+        if m == 0:
+            continue
+        items = backlog_order(in_group[:m], klass, key, last_class, scratch[len(cw):])
+        helpers = np.flatnonzero(helps_group[:, g] & (capacity > 0))
+        if len(helpers) == 0:
+            continue
+        helpers = helpers[np.argsort(-capacity[helpers], kind="mergesort")]
+        spare = capacity[helpers]
+        cap_end = np.cumsum(spare)
+        item_end = np.cumsum(hours[items])
+        at = np.minimum(np.searchsorted(cap_end, item_end), len(helpers) - 1)
+        given = np.zeros(len(capacity))
+        for t in range(len(items)):
+            a = at[t]
+            start = item_end[t] - hours[items[t]]
+            if item_end[t] <= cap_end[-1] + 1e-9 and start >= cap_end[a] - spare[a] - 1e-9:
+                doer[items[t]] = helpers[a]
+                given[helpers[a]] += hours[items[t]]
+        capacity -= given
+
+
+@compiled
 def book_hours(cw, kind, hours, done, kind_activity, kind_task, n_staff, n_activities, n_tasks, documentation):
     """Hours each caseworker spent on done items (Office.book_hours): by activity (less the
     documentation share), the documentation share, and by task (a spare last column for

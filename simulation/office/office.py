@@ -132,7 +132,7 @@ class Office:
         wk.pressure = float(np.sum(items.hours[items.klass <= 2]) / max(budget.sum(), 1e-9))
         done = allocate(items.cw, items.klass, items.key, items.hours, budget, self.workspace)
         doer = cover(items.cw, items.klass, items.key, items.hours, done, budget, self.cover_group,
-                     self.helps_group, self.s.office.cover_share)
+                     self.helps_group, self.s.office.cover_share, self.workspace)
         wk.covered = int(np.count_nonzero((doer >= 0) & ~done))
         done = doer >= 0
         items.cw = np.where(done, doer, items.cw)
