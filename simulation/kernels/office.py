@@ -621,10 +621,33 @@ def release_reason(employed, disabled):
 
 
 @inlined
-def distinct_caseworkers(e, w, h):
-    """Whether the economic, work and housing/social caseworkers (-1: none) each add the user to
-    a caseload: a caseworker holding two or three of the user's tasks counts them once."""
-    return e >= 0, w >= 0 and w != e, h >= 0 and h != e and h != w
+def first_holder(task, k, economic, work):
+    """Whether caseworker ``k`` (>= 0) holding ``task`` (1 economic, 2 work, 3 housing/social) adds
+    the user to their caseload: a caseworker holding two or three of the user's tasks counts them
+    once, at the first."""
+    if task == 1:
+        return True
+    if task == 2:
+        return k != economic
+    return k != economic and k != work
+
+
+@compiled
+def end_office_spells(ended, employed, benefit, disability, never, tally, cw, registered, need_level, failures,
+                      handoffs, contact_points, had_session, dialogue_held, parked_until, last_session):
+    """The office spells of ``ended`` end (UserState.end_spell, and the intake caseworker released),
+    counted in ``tally`` with their contact points, hand-offs and destination."""
+    for i in ended:
+        tally[ENDED_SPELLS] += 1
+        tally[ENDED_CONTACT_POINTS] += contact_points[i]
+        tally[ENDED_HANDOFFS] += handoffs[i]
+        tally[ENDED_TO_WORK] += employed[i]
+        tally[ENDED_TO_DISABILITY] += benefit[i] == disability
+        cw[0, i] = -1
+        registered[i] = False
+        need_level[i] = failures[i] = handoffs[i] = contact_points[i] = 0
+        had_session[i] = dialogue_held[i] = False
+        parked_until[i] = last_session[0, i] = last_session[1, i] = never
 
 
 @compiled
@@ -639,63 +662,61 @@ def registration_and_releases(pool, need_work, need_economic, need_hs, week, dis
       dropped, and its caseworker released;
     * a registered user's tasks whose need ended are released (the caseworker lets the user go, a
       follow-up relationship ends), counted by reason: employed, disability, need ended;
-    * a registered user with no need left ends the office spell (UserState.end_spell, and the
-      intake caseworker is released), counted with its contact points, hand-offs and destination;
+    * a registered user with no need left ends the office spell (:func:`end_office_spells`, after
+      the pass: such a user holds no caseworker and awaits none);
     * ``caseload``: distinct users per caseworker over the economic, work and housing/social tasks,
       counted anew (a user counts once for a caseworker who holds two or three of their tasks);
     * ``awaiting`` (4, pool): the slots awaiting a caseworker, task by task, each in pool order:
       intake for those due it without one, and each task a registered user needs, lacks a
       caseworker for and is not in transit for.
 
-    A slot outside the pool holds no caseworker for those tasks (only registered users get one,
-    and every registered user is in the pool), so counting over the pool counts every caseload.
-    Returns the number awaiting each task and the week's tallies (NEW_USERS ... ENDED_TO_DISABILITY).
+    Only registered users hold a caseworker for those tasks, and every registered user is in the
+    pool, so counting the pool's registered users counts every caseload. Running tallies are
+    local variables, not array entries (an entry updated every iteration chains the iterations
+    through memory). Returns the number awaiting each task and the week's tallies (NEW_USERS ...
+    ENDED_TO_DISABILITY).
     """
     counts = np.zeros(4, dtype=np.int64)
     tally = np.zeros(TALLIES, dtype=np.int64)
     caseload[:] = 0
+    ended = np.empty(len(pool) + 1, dtype=np.int64)
+    new_users = n_intake = n_ended = 0
     for j in range(len(pool)):
         i = pool[j]
         need = (need_economic[j], need_work[j], need_hs[j])     # by task, economic first
         due, new, dropped = intake_queue(need[0] or need[1], registered[i], intake_due[i])
         intake_due[i] = due
-        tally[NEW_USERS] += new
+        new_users += new
         if new:
             intake_week[i] = week
         if dropped:                                                  # (and its caseworker released)
             cw[0, i] = -1
-        if registered[i]:
-            reason = release_reason(employed[i], benefit[i] == disability)
-            for task in range(1, 4):
-                if cw[task, i] >= 0 and not need[task - 1]:         # the need ended: released
-                    tally[reason] += 1
-                    cw[task, i] = -1
-                    if task >= 2:
-                        sessions_same[task - 2, i] = 0
-            if not (need[0] or need[1] or need[2]):                # the office spell ends
-                tally[ENDED_SPELLS] += 1
-                tally[ENDED_CONTACT_POINTS] += contact_points[i]
-                tally[ENDED_HANDOFFS] += handoffs[i]
-                tally[ENDED_TO_WORK] += employed[i]
-                tally[ENDED_TO_DISABILITY] += benefit[i] == disability
-                cw[0, i] = -1
-                registered[i] = False
-                need_level[i] = failures[i] = handoffs[i] = contact_points[i] = 0
-                had_session[i] = dialogue_held[i] = False
-                parked_until[i] = last_session[0, i] = last_session[1, i] = never
-        e, w, h = cw[1, i], cw[2, i], cw[3, i]
-        counts_e, counts_w, counts_h = distinct_caseworkers(e, w, h)
-        caseload[e] += counts_e          # (a caseworker -1 never counts: it adds 0 to the last entry)
-        caseload[w] += counts_w
-        caseload[h] += counts_h
-        awaiting[0, counts[0]] = i             # who awaits a caseworker: intake (kept if due without one)
-        counts[0] += due and cw[0, i] < 0
-        if not (registered[i] and week >= blocked_until[i]):
+        awaiting[0, n_intake] = i              # who awaits intake (kept if due without a caseworker)
+        n_intake += due and cw[0, i] < 0
+        if not registered[i]:
             continue
+        reason = release_reason(employed[i], benefit[i] == disability)
         for task in range(1, 4):
-            if need[task - 1] and cw[task, i] < 0:
+            if cw[task, i] >= 0 and not need[task - 1]:             # the need ended: released
+                tally[reason] += 1
+                cw[task, i] = -1
+                if task >= 2:
+                    sessions_same[task - 2, i] = 0
+        ended[n_ended] = i                     # no need left: the office spell ends (kept if so)
+        n_ended += not (need[0] or need[1] or need[2])
+        open_ = week >= blocked_until[i]       # (not in transit)
+        economic, work = cw[1, i], cw[2, i]
+        for task in range(1, 4):
+            k = cw[task, i]
+            if k >= 0:
+                caseload[k] += first_holder(task, k, economic, work)
+            elif need[task - 1] and open_:                          # awaits a caseworker
                 awaiting[task, counts[task]] = i
                 counts[task] += 1
+    counts[0] = n_intake
+    tally[NEW_USERS] = new_users
+    end_office_spells(ended[:n_ended], employed, benefit, disability, never, tally, cw, registered, need_level,
+                      failures, handoffs, contact_points, had_session, dialogue_held, parked_until, last_session)
     return counts, tally
 
 
