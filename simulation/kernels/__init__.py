@@ -19,11 +19,11 @@ Modules are named after the submodel, kernels after the mechanism they implement
 * :mod:`.office`, the office's week, in its order: :func:`office_pool` and :func:`office_needs`, who
   can need the office and what they need (Office.pool, .needs); ``registration_and_releases``,
   registration, releases, caseloads and who awaits a caseworker (Office.register_and_release);
-  ``route_users`` and ``take_on``, routing and
-  hand-offs (office/handoffs.py); ``work_demand`` and ``work_items``, the week's work items and
-  the time pressure (office/work.py, with ``creaming_key`` for creaming.py); ``allocate_hours``,
-  the allocation of hours by priority (office/crowding_out.py); ``book_hours``;
-  ``follow_up_sessions``, what sessions change (office/sessions.py); ``follow_up_census``
+  ``route_users`` and ``take_on``, routing and hand-offs (office/handoffs.py); ``work_demand`` and
+  ``work_items``, the week's work items and the time pressure (office/work.py, with
+  ``creaming_base`` and ``creaming_key`` for creaming.py); ``allocate_hours``, the allocation of
+  hours by priority, and ``cover_backlogs``, colleagues' cover of backlogs (office/crowding_out.py);
+  ``book_hours``; ``follow_up_sessions``, what sessions change (office/sessions.py); ``follow_up_census``
   (office/census.py). These are imported from :mod:`.office` where used.
 
 A helper called inside a kernel's loop takes scalars, not arrays, and is inlined (``inlined``):

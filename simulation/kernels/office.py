@@ -115,93 +115,44 @@ def norm_ratio(week, last_session, intake_week, norm, tightest):
 
 
 @compiled
-def caseworker_demand(part_hours, coord, coordination_hours, due, session_hours):
+def caseworker_demand(rule_demand, coord, coordination_hours, due, session_hours):
     """Each caseworker's demand: the hours of each rule part (coordination added here, in the
     order owed), then of due sessions, summed part by part as the numpy code's per-part
     ``bincount`` did, so the pressure agrees bit for bit."""
     for k in coord:
-        part_hours[COORDINATION_PART, k] += coordination_hours
-    demand = np.zeros(part_hours.shape[1])
+        rule_demand[COORDINATION_PART, k] += coordination_hours
+    demand = np.zeros(rule_demand.shape[1])
     for p in range(RULE_PARTS):
-        demand += part_hours[p]
+        demand += rule_demand[p]
     for row in range(2):
         demand += due[row] * session_hours
     return demand
 
 
-@compiled
-def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, registered, sa_pending, next_renewal,
-                blocked_until, parked_until, last_session, need_level, dialogue_held, benefit, sa_top_up,
-                benefit_weeks, work_ability_assessed, short_sick, cw_interval, interval_by_need, week, intake_on,
-                rule_hours, session_hours, tightest, interval_qual, codes, dialogue_from, n_staff, flags, ratio,
-                waited):
-    """The first pass of the week's items (work.week_items): what each user in ``pool`` brings, items
-    per part, and each caseworker's demand, the hours of intake, rule work and due sessions (the
-    time pressure's numerator).
-
-    ``rule_hours``: hours of an item of each rule part; ``codes``: (social assistance, AAP, sick pay,
-    qualification programme) benefit codes; ``cw_interval``: each caseworker's unit's own norm (0:
-    none). Returns ``counts`` (rule parts, then due and early sessions of each follow-up row) and
-    ``demand``, and fills, per user: ``flags`` (a bit per rule part) and, per follow-up row, the
-    norm ``ratio`` (weeks waited / norm interval, work.norm_interval; -1: no session this week)
-    and the weeks ``waited``. Demand is summed part by part, as the numpy code's per-part ``bincount`` did,
-    so the pressure agrees bit for bit.
-    """
-    social_assistance, aap, sick_pay, qualification = codes[0], codes[1], codes[2], codes[3]
-    m = len(pool)
-    counts = np.zeros(RULE_PARTS + SESSION_PARTS, dtype=np.int64)
-    part_hours = np.zeros((RULE_PARTS, n_staff))
-    due = np.zeros((2, n_staff), dtype=np.int64)
-    for j in range(m):
-        i = pool[j]
-        reg, ben = registered[i], benefit[i]
-        f = 0                            # rule work (few users: branches on what most lack)
-        if intake_due[i]:
-            f |= (intake_on & (cw[0, i] >= 0)) << INTAKE_PART                          # intake waiting
-        if cw[1, i] >= 0:
-            f |= (sa_pending[i] & reg) << DECISION_PART                                 # an application
-            f |= (((ben == social_assistance) | sa_top_up[i]) & (next_renewal[i] <= week)) << RENEWAL_PART
-        if reg and cw[2, i] >= 0 and ben in (aap, sick_pay):
-            f |= ((ben == aap) & (not work_ability_assessed[i])) << ASSESSMENT_PART      # an assessment
-            f |= ((ben == sick_pay) & (not short_sick[i]) & (benefit_weeks[i] >= dialogue_from)
-                  & (not dialogue_held[i])) << DIALOGUE_PART                             # a dialogue meeting
-        flags[j] = f
-        if f:
-            for p in range(RULE_PARTS):
-                if f >> p & 1:
-                    counts[p] += 1
-                    part_hours[p, cw[TASK_OF_PART[p], i]] += rule_hours[p]
-        # the appointment book: a session due, or (with hours to spare) one that may be brought forward
-        ratio[0, j] = ratio[1, j] = -1.0
-        if not (reg and week >= blocked_until[i] and week >= parked_until[i]):
-            continue                     # (most users: a branch, not a computation, is the cheaper)
-        for row in range(2):
-            k = cw[2 + row, i]
-            if k < 0 or not (need_work[j] if row == 0 else need_hs[j]):
-                continue
-            norm = session_norm(cw_interval[k], ben == qualification, interval_qual, interval_by_need[need_level[i]])
-            r, w = norm_ratio(week, last_session[row, i], intake_week[i], norm, tightest)
-            if r < 0.0:
-                continue
-            ratio[row, j] = r
-            waited[row, j] = w
-            counts[RULE_PARTS + 2 * row + (r < 1.0)] += 1     # due, or early
-            due[row, k] += r >= 1.0
-    counts[COORDINATION_PART] = len(coord)
-    return counts, caseworker_demand(part_hours, coord, rule_hours[COORDINATION_PART], due, session_hours)
+@inlined
+def creaming_base(rule, work, activity, housing, economy, waited):
+    """The priority rule's order of a due session before any creaming pull (creaming.order_key for
+    one user): 0 most marginalised first, 1 longest waiting first, 2 closest to work first."""
+    if rule == 0:
+        return 1.0 - (((work + activity) + housing) + economy) / 4.0
+    if rule == 1:
+        return min(max(waited / 104.0, 0.0), 1.0)
+    return work
 
 
 @inlined
-def creaming_key(rule, work, activity, housing, economy, waited, pull):
-    """The order of a due session (lower first), creaming.order_key for one user: the priority
-    rule's base order (0 most marginalised first, 1 longest waiting first, 2 closest to work
-    first), pulled by ``pull`` toward closeness to work."""
-    if rule == 0:
-        base = 1.0 - (((work + activity) + housing) + economy) / 4.0
-    elif rule == 1:
-        base = min(max(waited / 104.0, 0.0), 1.0)
-    else:
-        base = work
+def session_key(ratio, rule, work, activity, housing, economy, waited):
+    """A session's key before any creaming pull: a due one (``ratio`` >= 1) by the priority rule
+    (:func:`creaming_base`), an early one by how far it is from due (the nearest first)."""
+    if ratio >= 1.0:
+        return creaming_base(rule, work, activity, housing, economy, waited)
+    return -ratio
+
+
+@inlined
+def creaming_key(base, work, pull):
+    """The order of a due session (lower first), creaming.order_key for one user: the rule's
+    ``base`` order pulled by ``pull`` toward closeness to ``work``."""
     return -((1.0 - pull) * base + pull * work)
 
 
@@ -219,59 +170,111 @@ def extra_hours(row, reassess, substance_use, housing, language, held, theta, re
 
 
 @compiled
-def work_items(counts, pool, flags, ratio, waited, coord, cw, intake_week, sa_applied, next_renewal, benefit_weeks,
-               week, rule_hours, length, pull, rule, reassess, held, a, substance_use, language, theta,
-               reassessment_hours, service_hours, kinds, klasses, out_cw, out_klass, out_key, out_hours, out_kind,
-               out_who, ratio_of):
-    """The week's work items (work.week_items) from :func:`work_demand`'s pass, listed part by part,
-    each part in pool order (coordination in the order owed): caseworker, class, key, hours, kind,
-    slot (-1 for coordination) and norm ratio (0 for rule work). ``length``: each caseworker's
-    session length under pressure; ``pull``: their creaming pull; ``kinds`` and ``klasses``: the
-    WorkKind and Priority of each part; ``held`` (3 flags), the portfolio the office holds. Fills
-    the ``out_`` columns and ``ratio_of``, one entry per item."""
-    start = np.zeros(len(counts) + 1, dtype=np.int64)
-    start[1:] = np.cumsum(counts)
-    at = start[:-1].copy()
-    ratio_of[:start[SESSION_START]] = 0.0
+def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, registered, sa_pending, sa_applied,
+                next_renewal, blocked_until, parked_until, last_session, need_level, dialogue_held, benefit, sa_top_up,
+                benefit_weeks, work_ability_assessed, short_sick, cw_interval, interval_by_need, week, intake_on,
+                rule_hours, session_hours, tightest, interval_qual, codes, dialogue_from, n_staff, rule, reassess,
+                held, a, substance_use, language, theta, reassessment_hours, service_hours, part_cw, part_who,
+                part_key, part_hours, part_ratio):
+    """The week's items as each user in ``pool`` brings them (work.week_items), listed part by part
+    in pool order, and each caseworker's demand, the hours of intake, rule work and due sessions
+    (the time pressure's numerator): one pass over the pool, for the rule work and the
+    appointment book alike.
+
+    ``rule_hours``: hours of an item of each rule part; ``codes``: (social assistance, AAP, sick pay,
+    qualification programme) benefit codes; ``cw_interval``: each caseworker's unit's own norm (0:
+    none); ``rule``: the priority rule (creaming.RULES); ``held`` (3 flags): the portfolio the office
+    holds. Part p's items go to entries ``p * len(pool)`` on of the ``part_`` columns: caseworker,
+    slot, key, hours and norm ratio (weeks waited / norm, work.norm_interval; 0 for rule work).
+    What depends on the caseworkers' pressure is left to :func:`work_items`: a session's hours are
+    its extra hours, and a due session's key the priority rule's order before the creaming pull.
+    Returns ``counts`` (rule parts, then due and early sessions of each follow-up row) and
+    ``demand``, summed part by part, as the numpy code's per-part ``bincount`` did, so the pressure
+    agrees bit for bit.
+    """
+    social_assistance, aap, sick_pay, qualification = codes[0], codes[1], codes[2], codes[3]
     held = (held[0], held[1], held[2])      # (scalars, not an array, into the inlined helper)
-    for j in range(len(pool)):
+    m = len(pool)
+    counts = np.zeros(RULE_PARTS + SESSION_PARTS, dtype=np.int64)
+    rule_demand = np.zeros((RULE_PARTS, n_staff))
+    due = np.zeros((2, n_staff), dtype=np.int64)
+    for j in range(m):
         i = pool[j]
-        f = flags[j]
+        reg, ben = registered[i], benefit[i]
+        f = 0                            # rule work (few users: branches on what most lack)
+        if intake_due[i]:
+            f |= (intake_on & (cw[0, i] >= 0)) << INTAKE_PART                          # intake waiting
+        if cw[1, i] >= 0:
+            f |= (sa_pending[i] & reg) << DECISION_PART                                 # an application
+            f |= (((ben == social_assistance) | sa_top_up[i]) & (next_renewal[i] <= week)) << RENEWAL_PART
+        if reg and cw[2, i] >= 0 and ben in (aap, sick_pay):
+            f |= ((ben == aap) & (not work_ability_assessed[i])) << ASSESSMENT_PART      # an assessment
+            f |= ((ben == sick_pay) & (not short_sick[i]) & (benefit_weeks[i] >= dialogue_from)
+                  & (not dialogue_held[i])) << DIALOGUE_PART                             # a dialogue meeting
         if f:
             for p in range(RULE_PARTS):
                 if f >> p & 1:
-                    k = at[p]
-                    at[p] += 1
-                    out_cw[k] = cw[TASK_OF_PART[p], i]
-                    out_hours[k] = rule_hours[p]
-                    out_who[k] = i
-                    out_key[k] = rule_key(p, intake_week[i], sa_applied[i], next_renewal[i], week, benefit_weeks[i])
+                    k = p * m + counts[p]
+                    counts[p] += 1
+                    c = cw[TASK_OF_PART[p], i]
+                    part_cw[k] = c
+                    part_who[k] = i
+                    part_key[k] = rule_key(p, intake_week[i], sa_applied[i], next_renewal[i], week, benefit_weeks[i])
+                    part_hours[k] = rule_hours[p]
+                    rule_demand[p, c] += rule_hours[p]
+        # the appointment book: a session due, or (with hours to spare) one that may be brought forward
+        if not (reg and week >= blocked_until[i] and week >= parked_until[i]):
+            continue                     # (most users: a branch, not a computation, is the cheaper)
         for row in range(2):
-            r = ratio[row, j]
+            c = cw[2 + row, i]
+            if c < 0 or not (need_work[j] if row == 0 else need_hs[j]):
+                continue
+            norm = session_norm(cw_interval[c], ben == qualification, interval_qual, interval_by_need[need_level[i]])
+            r, w = norm_ratio(week, last_session[row, i], intake_week[i], norm, tightest)
             if r < 0.0:
                 continue
-            p = RULE_PARTS + 2 * row + (0 if r >= 1.0 else 1)
-            k = at[p]
-            at[p] += 1
-            c = cw[2 + row, i]
-            out_cw[k] = c
-            out_hours[k] = length[c] + extra_hours(row, reassess[row, i], substance_use[i], a[2, i], language[i],
-                                                   held, theta, reassessment_hours, service_hours)
-            out_who[k] = i
-            ratio_of[k] = r
-            if r >= 1.0:
-                out_key[k] = creaming_key(rule, a[0, i], a[1, i], a[2, i], a[3, i], waited[row, j], pull[c])
-            else:
-                out_key[k] = -r
-    for m in range(len(coord)):
-        k = start[COORDINATION_PART] + m
-        out_cw[k] = coord[m]
-        out_key[k] = week
-        out_hours[k] = rule_hours[COORDINATION_PART]
-        out_who[k] = -1
+            p = RULE_PARTS + 2 * row + (r < 1.0)     # due, or early
+            k = p * m + counts[p]
+            counts[p] += 1
+            part_cw[k] = c
+            part_who[k] = i
+            part_ratio[k] = r
+            part_hours[k] = extra_hours(row, reassess[row, i], substance_use[i], a[2, i], language[i], held, theta,
+                                        reassessment_hours, service_hours)
+            part_key[k] = session_key(r, rule, a[0, i], a[1, i], a[2, i], a[3, i], w)
+            due[row, c] += r >= 1.0
+    counts[COORDINATION_PART] = len(coord)
+    return counts, caseworker_demand(rule_demand, coord, rule_hours[COORDINATION_PART], due, session_hours)
+
+
+@compiled
+def work_items(counts, m, part_cw, part_who, part_key, part_hours, part_ratio, coord, week, coordination_hours,
+               length, pull, a, kinds, klasses, out_cw, out_klass, out_key, out_hours, out_kind, out_who, ratio_of):
+    """The week's work items (work.week_items) from :func:`work_demand`'s parts (``m``: the pool's
+    length), part after part, coordination in the order owed: caseworker, class, key, hours, kind,
+    slot (-1 for coordination) and norm ratio (0 for rule work). A session's hours are its
+    caseworker's session length under pressure (``length``) plus its extra hours; a due session's
+    key is pulled toward creaming by its caseworker's ``pull``. ``kinds`` and ``klasses``: the
+    WorkKind and Priority of each part. Fills the ``out_`` columns and ``ratio_of``."""
+    k = 0
     for p in range(len(counts)):
-        out_kind[start[p]:start[p + 1]] = kinds[p]
-        out_klass[start[p]:start[p + 1]] = klasses[p]
+        if p == COORDINATION_PART:
+            for c in coord:
+                out_cw[k], out_key[k], out_hours[k], out_who[k], ratio_of[k] = c, week, coordination_hours, -1, 0.0
+                out_kind[k], out_klass[k] = kinds[p], klasses[p]
+                k += 1
+            continue
+        for src in range(p * m, p * m + counts[p]):
+            c, i = part_cw[src], part_who[src]
+            out_cw[k], out_who[k], out_key[k] = c, i, part_key[src]
+            out_kind[k], out_klass[k] = kinds[p], klasses[p]
+            if p < SESSION_START:
+                out_hours[k], ratio_of[k] = part_hours[src], 0.0
+            else:
+                out_hours[k], ratio_of[k] = length[c] + part_hours[src], part_ratio[src]
+                if (p - SESSION_START) % 2 == 0:                   # due: the creaming pull
+                    out_key[k] = creaming_key(part_key[src], a[0, i], pull[c])
+            k += 1
 
 
 # ---- crowding out: the allocation of hours (office/crowding_out.py) ------------------------------
