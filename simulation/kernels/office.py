@@ -174,8 +174,7 @@ def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, re
                 next_renewal, blocked_until, parked_until, last_session, need_level, dialogue_held, benefit, sa_top_up,
                 benefit_weeks, work_ability_assessed, short_sick, cw_interval, interval_by_need, week, intake_on,
                 rule_hours, session_hours, tightest, interval_qual, codes, dialogue_from, n_staff, rule, reassess,
-                held, a, substance_use, language, theta, reassessment_hours, service_hours, part_cw, part_who,
-                part_key, part_hours, part_ratio):
+                held, a, substance_use, language, theta, reassessment_hours, service_hours, part_slot, part_value):
     """The week's items as each user in ``pool`` brings them (work.week_items), listed part by part
     in pool order, and each caseworker's demand, the hours of intake, rule work and due sessions
     (the time pressure's numerator): one pass over the pool, for the rule work and the
@@ -184,8 +183,9 @@ def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, re
     ``rule_hours``: hours of an item of each rule part; ``codes``: (social assistance, AAP, sick pay,
     qualification programme) benefit codes; ``cw_interval``: each caseworker's unit's own norm (0:
     none); ``rule``: the priority rule (creaming.RULES); ``held`` (3 flags): the portfolio the office
-    holds. Part p's items go to entries ``p * len(pool)`` on of the ``part_`` columns: caseworker,
-    slot, key, hours and norm ratio (weeks waited / norm, work.norm_interval; 0 for rule work).
+    holds. Part p's items go to rows ``p * len(pool)`` on of ``part_slot`` (caseworker, slot) and
+    ``part_value`` (key, hours, norm ratio: weeks waited / norm, work.norm_interval; 0 for rule
+    work), an item's fields side by side (a few streams of writes rather than one per field).
     What depends on the caseworkers' pressure is left to :func:`work_items`: a session's hours are
     its extra hours, and a due session's key the priority rule's order before the creaming pull.
     Returns ``counts`` (rule parts, then due and early sessions of each follow-up row) and
@@ -217,10 +217,10 @@ def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, re
                     k = p * m + counts[p]
                     counts[p] += 1
                     c = cw[TASK_OF_PART[p], i]
-                    part_cw[k] = c
-                    part_who[k] = i
-                    part_key[k] = rule_key(p, intake_week[i], sa_applied[i], next_renewal[i], week, benefit_weeks[i])
-                    part_hours[k] = rule_hours[p]
+                    part_slot[k, 0], part_slot[k, 1] = c, i
+                    part_value[k, 0] = rule_key(p, intake_week[i], sa_applied[i], next_renewal[i], week,
+                                                benefit_weeks[i])
+                    part_value[k, 1] = rule_hours[p]
                     rule_demand[p, c] += rule_hours[p]
         # the appointment book: a session due, or (with hours to spare) one that may be brought forward
         if not (reg and week >= blocked_until[i] and week >= parked_until[i]):
@@ -236,19 +236,18 @@ def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, re
             p = RULE_PARTS + 2 * row + (r < 1.0)     # due, or early
             k = p * m + counts[p]
             counts[p] += 1
-            part_cw[k] = c
-            part_who[k] = i
-            part_ratio[k] = r
-            part_hours[k] = extra_hours(row, reassess[row, i], substance_use[i], a[2, i], language[i], held, theta,
-                                        reassessment_hours, service_hours)
-            part_key[k] = session_key(r, rule, a[0, i], a[1, i], a[2, i], a[3, i], w)
+            part_slot[k, 0], part_slot[k, 1] = c, i
+            part_value[k, 0] = session_key(r, rule, a[0, i], a[1, i], a[2, i], a[3, i], w)
+            part_value[k, 1] = extra_hours(row, reassess[row, i], substance_use[i], a[2, i], language[i], held, theta,
+                                           reassessment_hours, service_hours)
+            part_value[k, 2] = r
             due[row, c] += r >= 1.0
     counts[COORDINATION_PART] = len(coord)
     return counts, caseworker_demand(rule_demand, coord, rule_hours[COORDINATION_PART], due, session_hours)
 
 
 @compiled
-def work_items(counts, m, part_cw, part_who, part_key, part_hours, part_ratio, coord, week, coordination_hours,
+def work_items(counts, m, part_slot, part_value, coord, week, coordination_hours,
                length, pull, a, kinds, klasses, out_cw, out_klass, out_key, out_hours, out_kind, out_who, ratio_of):
     """The week's work items (work.week_items) from :func:`work_demand`'s parts (``m``: the pool's
     length), part after part, coordination in the order owed: caseworker, class, key, hours, kind,
@@ -265,15 +264,15 @@ def work_items(counts, m, part_cw, part_who, part_key, part_hours, part_ratio, c
                 k += 1
             continue
         for src in range(p * m, p * m + counts[p]):
-            c, i = part_cw[src], part_who[src]
-            out_cw[k], out_who[k], out_key[k] = c, i, part_key[src]
+            c, i, key, hours = part_slot[src, 0], part_slot[src, 1], part_value[src, 0], part_value[src, 1]
+            out_cw[k], out_who[k], out_key[k] = c, i, key
             out_kind[k], out_klass[k] = kinds[p], klasses[p]
             if p < SESSION_START:
-                out_hours[k], ratio_of[k] = part_hours[src], 0.0
+                out_hours[k], ratio_of[k] = hours, 0.0
             else:
-                out_hours[k], ratio_of[k] = length[c] + part_hours[src], part_ratio[src]
+                out_hours[k], ratio_of[k] = length[c] + hours, part_value[src, 2]
                 if (p - SESSION_START) % 2 == 0:                   # due: the creaming pull
-                    out_key[k] = creaming_key(part_key[src], a[0, i], pull[c])
+                    out_key[k] = creaming_key(key, a[0, i], pull[c])
             k += 1
 
 

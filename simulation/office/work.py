@@ -120,9 +120,7 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
                 o.service_hours_per_user)
     space, m = office.workspace, len(pool)
     parts = len(PART_KIND) * m
-    part = (space.array("part_cw", parts, np.int64), space.array("part_who", parts, np.int64),
-            space.array("part_key", parts, np.float64), space.array("part_hours", parts, np.float64),
-            space.array("part_ratio", parts, np.float64))
+    part = (space.array("part_slot", (parts, 2), np.int64), space.array("part_value", (parts, 3), np.float64))
     counts, demand = work_demand(*user_state, *timing, session, *norms, len(staff), *sessions, *part)
 
     # time pressure per caseworker: hours of intake, rule work and due sessions / hours there
