@@ -506,10 +506,11 @@ def test_cover_of_backlogs_matches_the_numpy_reference(seed):
     groups = rng.integers(0, 3, staff)
     helps = rng.random((staff, 3)) < 0.6
     helps[np.arange(staff), groups] = True
-    got = cover(cw, klass, key, hours, done, budget, groups, helps, 0.5)
+    got, n_covered = cover(cw, klass, key, hours, done, budget, groups, helps, 0.5)
     want = cover_reference(cw, klass, key, hours, done, budget, groups, helps, 0.5)
     np.testing.assert_array_equal(got, want)
     covered = (got >= 0) & ~done
+    assert n_covered == covered.sum()
     assert covered.any() if seed != 3 else not covered.any()
     assert (got[~covered] == np.where(done, cw, -1)[~covered]).all()
 

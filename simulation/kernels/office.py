@@ -358,7 +358,7 @@ def cover_backlogs(cw, klass, key, hours, done, budget, group_of_cw, helps_group
     helper whose hours hold it whole, one straddling two helpers' hours is left undone. Fills
     ``doer`` (the caseworker who does each item, -1 if nobody); ``scratch``: int64, twice as long
     as the items. Cumulative sums and the search are as the numpy code's, so the two agree bit
-    for bit."""
+    for bit. Returns the number of items covered."""
     capacity = spare_capacity(cw, hours, done, budget, cover_share, doer)
     todo = scratch[:len(cw)]
     n = 0
@@ -366,7 +366,7 @@ def cover_backlogs(cw, klass, key, hours, done, budget, group_of_cw, helps_group
         todo[n] = k                      # every item written, the next backlog item over it
         n += (not done[k]) and klass[k] <= last_class and cw[k] >= 0
     if n == 0 or not (capacity > 0).any():
-        return
+        return 0
     todo = todo[:n]
     in_group = np.empty(n, dtype=np.int64)
     for g in range(helps_group.shape[1]):
@@ -393,6 +393,10 @@ def cover_backlogs(cw, klass, key, hours, done, budget, group_of_cw, helps_group
                 doer[items[t]] = helpers[a]
                 given[helpers[a]] += hours[items[t]]
         capacity -= given
+    covered = 0
+    for k in todo:
+        covered += doer[k] >= 0
+    return covered
 
 
 @compiled

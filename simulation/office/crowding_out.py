@@ -42,7 +42,7 @@ def allocate(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarr
 
 def cover(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarray, done: np.ndarray,
           budget: np.ndarray, group_of_cw: np.ndarray, helps_group: np.ndarray, cover_share: float,
-          workspace=None) -> np.ndarray:
+          workspace=None) -> tuple[np.ndarray, int]:
     """Colleagues with spare hours take on others' undone items (not early sessions).
 
     ``group_of_cw``: each caseworker's cover group (the line of their unit, or one group for the
@@ -51,8 +51,9 @@ def cover(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarray,
     key) goes to the helpers with the most spare hours first, each item whole to one helper (an
     item that would straddle two helpers' hours is left undone, so no helper works beyond their
     budget). Returns the caseworker who does each item (the original one, a helper, or -1 if
-    nobody does it); items done are those >= 0. One compiled pass,
-    :func:`simulation.kernels.office.cover_backlogs`; ``workspace``: the office's scratch arrays, if any.
+    nobody does it; items done are those >= 0), and the number of items covered. One compiled
+    pass, :func:`simulation.kernels.office.cover_backlogs`; ``workspace``: the office's scratch
+    arrays, if any.
     """
     from ..kernels.office import cover_backlogs  # numba only where used (command-line start-up)
 
@@ -60,6 +61,6 @@ def cover(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarray,
     space = workspace
     doer = np.empty(n, np.int64) if space is None else space.array("doer", n, np.int64)
     scratch = np.empty(2 * n, np.int64) if space is None else space.array("cover", 2 * n, np.int64)
-    cover_backlogs(cw, klass, key, hours, done, budget, group_of_cw, helps_group, cover_share,
-                   int(Priority.DUE_FOLLOW_UP), doer, scratch)
-    return doer
+    covered = cover_backlogs(cw, klass, key, hours, done, budget, group_of_cw, helps_group, cover_share,
+                             int(Priority.DUE_FOLLOW_UP), doer, scratch)
+    return doer, covered

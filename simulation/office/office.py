@@ -118,8 +118,9 @@ class Office:
         us = self.users
         wk = self.week = OfficeWeek()
         self.depart(events.left, wk)
-        us.sessions_week[self.known] = 0
-        us.hours_week[self.known] = 0.0
+        # (only last week's pool can have had sessions: clearing every slot is the same, and cheaper)
+        us.sessions_week.fill(0)
+        us.hours_week.fill(0.0)
         self.staff_week(week, rng, pool=self.known)
         pool = self.pool(c)
         self.known = pool
@@ -131,9 +132,8 @@ class Office:
         budget = self.staff.budget
         wk.pressure = float(np.sum(items.hours[items.klass <= 2]) / max(budget.sum(), 1e-9))
         done = allocate(items.cw, items.klass, items.key, items.hours, budget, self.workspace)
-        doer = cover(items.cw, items.klass, items.key, items.hours, done, budget, self.cover_group,
-                     self.helps_group, self.s.office.cover_share, self.workspace)
-        wk.covered = int(np.count_nonzero((doer >= 0) & ~done))
+        doer, wk.covered = cover(items.cw, items.klass, items.key, items.hours, done, budget, self.cover_group,
+                                 self.helps_group, self.s.office.cover_share, self.workspace)
         done = doer >= 0
         items.cw = np.where(done, doer, items.cw)
         self.book_hours(items, done, wk)
