@@ -199,14 +199,32 @@ def test_contacts_means_match_the_numpy_reference(seed):
     assert 0.0 < employed.mean() < 1.0
 
 
-def test_distinct_caseload_counts_a_user_once_per_caseworker():
-    from simulation.kernels import distinct_caseload
+def caseloads(cw: np.ndarray, n_staff: int) -> np.ndarray:
+    """Caseloads from one pass of registration_and_releases over users who are all registered and
+    need every task (so nothing is released and every held task counts)."""
+    from simulation.kernels.office import registration_and_releases
+    from simulation.office.state import UserState
 
+    n = cw.shape[1]
+    us = UserState.empty(n)
+    us.registered[:] = True
+    us.cw[:] = cw
+    pool, yes = np.arange(n), np.ones(n, dtype=bool)
+    caseload = np.full(n_staff, 99, np.int64)
+    registration_and_releases(pool, yes, yes, yes, 5, 9, -1, np.zeros(n, bool), np.zeros(n, np.int8),
+                              us.intake_due, us.registered, us.intake_week, us.cw, us.sessions_same,
+                              us.blocked_until, us.contact_points, us.handoffs, us.need_level, us.failures,
+                              us.had_session, us.dialogue_held, us.parked_until, us.last_session, caseload,
+                              np.empty((4, n), np.int64))
+    return caseload
+
+
+def test_caseloads_count_a_user_once_per_caseworker():
     rng = np.random.default_rng(3)
-    e, w, h = (rng.integers(-1, 6, 1000).astype(np.int32) for _ in range(3))
-    np.testing.assert_array_equal(distinct_caseload(e, w, h, 6), caseload_reference(e, w, h, 6))
-    one = np.array([2], np.int32)
-    assert distinct_caseload(one, one, one, 3).tolist() == [0, 0, 1]   # one user, one caseworker, three tasks
+    cw = np.vstack([np.full(1000, -1)] + [rng.integers(-1, 6, 1000) for _ in range(3)]).astype(np.int32)
+    np.testing.assert_array_equal(caseloads(cw, 6), caseload_reference(cw[1], cw[2], cw[3], 6))
+    one = np.array([[-1], [2], [2], [2]], np.int32)
+    assert caseloads(one, 3).tolist() == [0, 0, 1]   # one user, one caseworker, three tasks
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -443,6 +461,60 @@ def test_allocation_of_hours_matches_the_numpy_reference(seed):
     assert done.any() and not done.all()
 
 
+def cover_reference(cw, klass, key, hours, done, budget, group_of_cw, helps_group, cover_share):
+    """crowding_out.cover as plain numpy: each cover group's backlog laid against its helpers' spare hours."""
+    doer = np.where(done, cw, -1)
+    used = np.bincount(cw[done], weights=hours[done], minlength=len(budget))
+    capacity = np.maximum(budget - used, 0.0) * cover_share
+    todo = np.flatnonzero(~done & (klass <= 2) & (cw >= 0))
+    if not len(todo) or capacity.sum() <= 0:
+        return doer
+    for g in np.unique(group_of_cw[cw[todo]]):
+        items = todo[group_of_cw[cw[todo]] == g]
+        items = items[np.lexsort((key[items], klass[items]))]
+        helpers = np.flatnonzero(helps_group[:, g] & (capacity > 0))
+        if not len(helpers):
+            continue
+        helpers = helpers[np.argsort(-capacity[helpers], kind="stable")]
+        cap_end = np.cumsum(capacity[helpers])
+        item_end = np.cumsum(hours[items])
+        at = np.minimum(np.searchsorted(cap_end, item_end, side="left"), len(helpers) - 1)
+        start = item_end - hours[items]
+        fits = (item_end <= cap_end[-1] + 1e-9) & (start >= cap_end[at] - capacity[helpers][at] - 1e-9)
+        who = helpers[at[fits]]
+        doer[items[fits]] = who
+        capacity -= np.bincount(who, weights=hours[items[fits]], minlength=len(capacity))
+    return doer
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_cover_of_backlogs_matches_the_numpy_reference(seed):
+    from simulation.office import allocate
+    from simulation.office.crowding_out import cover
+
+    rng = np.random.default_rng(seed)
+    n, staff = 3000, 25
+    cw = np.where(rng.random(n) < 0.02, -1, rng.integers(0, staff, n))
+    klass = rng.integers(0, 4, n).astype(np.int8)
+    key = rng.choice([0.0, -0.5, 1.0, 2.0], n) if seed % 2 else rng.random(n)     # odd seeds: many ties
+    hours = rng.choice([0.5, 1.5, 0.1 * 3, 2.0], n)
+    budget = rng.uniform(0.0, 60.0, staff)
+    budget[::3] = rng.choice([0.0, 30.0], len(budget[::3]))                      # ties in spare hours
+    if seed == 3:
+        budget[:] = 0.0                                                            # nobody to cover
+    done = allocate(np.maximum(cw, 0), klass, key, hours, budget * 0.4) & (cw >= 0)
+    groups = rng.integers(0, 3, staff)
+    helps = rng.random((staff, 3)) < 0.6
+    helps[np.arange(staff), groups] = True
+    got, n_covered = cover(cw, klass, key, hours, done, budget, groups, helps, 0.5)
+    want = cover_reference(cw, klass, key, hours, done, budget, groups, helps, 0.5)
+    np.testing.assert_array_equal(got, want)
+    covered = (got >= 0) & ~done
+    assert n_covered == covered.sum()
+    assert covered.any() if seed != 3 else not covered.any()
+    assert (got[~covered] == np.where(done, cw, -1)[~covered]).all()
+
+
 def book_hours_reference(items, done, n, doc):
     from simulation.office.work import KIND_ACTIVITY, KIND_TASK
     from simulation.vocabulary import TASKS, Activity
@@ -612,8 +684,23 @@ def test_follow_up_sessions_match_the_numpy_reference(scenario, settings):
     assert wk.sessions.all() and wk.slipped_sessions and wk.first_follow_ups
 
 
+def release_reference(office, task, idx, c, wk):
+    """A task's caseworker lets users ``idx`` go, counted by reason (intake: not counted)."""
+    from simulation.office.state import FOLLOW_UP_TASKS, RELEASE_REASONS
+    from simulation.vocabulary import Task
+
+    us = office.users
+    if task != Task.INTAKE:
+        reason = np.where(c.employed[idx], 0, np.where(c.benefit[idx] == Benefit.DISABILITY_BENEFIT, 2, 1))
+        wk.releases += np.bincount(reason, minlength=len(RELEASE_REASONS))
+    us.cw[task, idx] = -1
+    if task in FOLLOW_UP_TASKS:
+        us.sessions_same[FOLLOW_UP_TASKS.index(Task(task)), idx] = 0
+
+
 def register_and_release_reference(office, c, pool, need, week, wk):
-    """Office.register, Office.release and who awaits a caseworker (Office.assign_all) as plain numpy."""
+    """Office.register_and_release as plain numpy: registration, releases and the end of office
+    spells, caseloads, and who awaits a caseworker."""
     from simulation.vocabulary import Task
 
     us = office.users
@@ -625,13 +712,21 @@ def register_and_release_reference(office, c, pool, need, week, wk):
     gone = due & ~needs_office
     due = (due | new) & ~gone
     us.intake_due[pool] = due
-    office._release(Task.INTAKE, pool[gone & (us.cw[Task.INTAKE, pool] >= 0)], c, wk)
+    release_reference(office, Task.INTAKE, pool[gone & (us.cw[Task.INTAKE, pool] >= 0)], c, wk)
     reg = us.registered[pool]
     for task in (Task.ECONOMIC, Task.WORK, Task.HOUSING_SOCIAL):
-        office._release(task, pool[reg & (us.cw[task, pool] >= 0) & ~need.of(task)], c, wk)
+        release_reference(office, task, pool[reg & (us.cw[task, pool] >= 0) & ~need.of(task)], c, wk)
     ended = pool[reg & ~(need.work | need.economic | need.housing_social)]
-    office._release(Task.INTAKE, ended, c, wk)
+    wk.ended_spells += len(ended)
+    wk.ended_contact_points += int(us.contact_points[ended].sum())
+    wk.ended_handoffs += int(us.handoffs[ended].sum())
+    wk.ended_to_work += int(c.employed[ended].sum())
+    wk.ended_to_disability += int((c.benefit[ended] == Benefit.DISABILITY_BENEFIT).sum())
+    release_reference(office, Task.INTAKE, ended, c, wk)
     us.end_spell(ended)
+    cw = us.cw           # every slot's caseworkers, not only the pool's
+    office.staff.caseload = caseload_reference(cw[Task.ECONOMIC], cw[Task.WORK], cw[Task.HOUSING_SOCIAL],
+                                               len(office.staff))
     open_ = week >= us.blocked_until[pool]
     reg = us.registered[pool]
     awaiting = [pool[due & (us.cw[Task.INTAKE, pool] < 0)]]
@@ -641,12 +736,10 @@ def register_and_release_reference(office, c, pool, need, week, wk):
 
 
 @pytest.mark.parametrize(("scenario", "settings"), OFFICES[:3])
-def test_registration_releases_and_who_awaits_a_caseworker_match_the_numpy_reference(scenario, settings):
+def test_registration_releases_caseloads_and_who_awaits_a_caseworker_match_the_numpy_reference(scenario, settings):
     import copy as copying
 
-    from simulation.kernels.office import awaiting_caseworker, release_tasks
     from simulation.office import OfficeWeek
-    from simulation.vocabulary import Task
 
     m, pool, need = office_midrun(scenario, 6, weeks=20, **settings)
     o, c = m.office, m.citizens
@@ -656,24 +749,19 @@ def test_registration_releases_and_who_awaits_a_caseworker_match_the_numpy_refer
         mask &= rng.random(len(pool)) < 0.9
     us.intake_due[pool[rng.random(len(pool)) < 0.05]] = True           # and some wait for intake
     us.cw[:, pool[rng.random(len(pool)) < 0.1]] = -1                    # or for a caseworker
+    new = pool[(rng.random(len(pool)) < 0.2) & (us.cw[:, pool] < 0).all(axis=0)]
+    us.registered[new] = us.intake_due[new] = False                     # or are new to the office
+    o.staff.caseload[:] = -7                                            # (recounted, not kept up)
     ref_o = copying.deepcopy(o)
     wk, ref_wk = OfficeWeek(), OfficeWeek()
-    o.register(pool, need, m.week, wk)
-    releases, ended = release_tasks(pool, need.work, need.economic, need.housing_social, us.registered, us.cw,
-                                    us.sessions_same, c.employed, c.benefit, int(Benefit.DISABILITY_BENEFIT),
-                                    np.empty(len(pool), dtype=np.int64))
-    wk.releases[:3] += releases
-    o._release(Task.INTAKE, ended, c, wk)
-    us.end_spell(ended)
-    awaiting = np.empty((4, len(pool)), dtype=np.int64)
-    counts = awaiting_caseworker(pool, need.work, need.economic, need.housing_social, us.intake_due, us.registered,
-                                 us.blocked_until, us.cw, m.week, awaiting)
+    awaiting = o.register_and_release(c, pool, need, m.week, wk)
     want_ended, want = register_and_release_reference(ref_o, c, pool, need, m.week, ref_wk)
-    np.testing.assert_array_equal(ended, want_ended)
     assert_same_office_state(o, ref_o, c, c, wk, ref_wk)
+    np.testing.assert_array_equal(o.staff.caseload, ref_o.staff.caseload)
     for task in range(4):
-        np.testing.assert_array_equal(awaiting[task, :counts[task]], want[task])
-    assert len(ended) and wk.releases.sum() and (counts > 0).sum() >= 2
+        np.testing.assert_array_equal(awaiting[task], want[task])
+    assert len(want_ended) and wk.releases.sum() and wk.ended_contact_points and wk.new_users
+    assert sum(len(a) > 0 for a in awaiting) >= 2 and o.staff.caseload.sum() > 0
 
 
 def assign_reference(office, task, idx, c, lost, week, rng, wk):

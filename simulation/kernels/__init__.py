@@ -17,13 +17,13 @@ Modules are named after the submodel, kernels after the mechanism they implement
 * :mod:`.census`: :func:`population_census` and :func:`office_census`, the week's counts for the
   indicators over the population and over the office's known slots (metrics.Recorder);
 * :mod:`.office`, the office's week, in its order: :func:`office_pool` and :func:`office_needs`, who
-  can need the office and what they need (Office.pool, .needs); ``register_users``,
-  ``release_tasks`` and ``awaiting_caseworker`` (Office.register, .release, .assign_all);
-  :func:`distinct_caseload`, users per caseworker; ``route_users`` and ``take_on``, routing and
-  hand-offs (office/handoffs.py); ``work_demand`` and ``work_items``, the week's work items and
-  the time pressure (office/work.py, with ``creaming_key`` for creaming.py); ``allocate_hours``,
-  the allocation of hours by priority (office/crowding_out.py); ``book_hours``;
-  ``follow_up_sessions``, what sessions change (office/sessions.py); ``follow_up_census``
+  can need the office and what they need (Office.pool, .needs); ``registration_and_releases``,
+  registration, releases, caseloads and who awaits a caseworker (Office.register_and_release);
+  ``route_users`` and ``take_on``, routing and hand-offs (office/handoffs.py); ``work_demand`` and
+  ``work_items``, the week's work items and the time pressure (office/work.py, with
+  ``creaming_base`` and ``creaming_key`` for creaming.py); ``allocate_hours``, the allocation of
+  hours by priority, and ``cover_backlogs``, colleagues' cover of backlogs (office/crowding_out.py);
+  ``book_hours``; ``follow_up_sessions``, what sessions change (office/sessions.py); ``follow_up_census``
   (office/census.py). These are imported from :mod:`.office` where used.
 
 A helper called inside a kernel's loop takes scalars, not arrays, and is inlined (``inlined``):
@@ -33,8 +33,8 @@ passing arrays to a call costs more than such a helper's work.
 from .arenas import arena_drift, arenas_lost, contacts_means
 from .census import office_census, population_census
 from .compile import compiled, stream_root, uniform, uniform_reference, week_key
-from .office import distinct_caseload, office_needs, office_pool
+from .office import office_needs, office_pool
 
-__all__ = ["arena_drift", "arenas_lost", "compiled", "contacts_means", "distinct_caseload", "office_census",
+__all__ = ["arena_drift", "arenas_lost", "compiled", "contacts_means", "office_census",
            "office_needs", "office_pool", "population_census", "stream_root", "uniform", "uniform_reference",
            "week_key"]

@@ -66,22 +66,6 @@ def office_needs(pool, alive, employed, in_education, benefit, short_sick, benef
     return work, economic, housing_social
 
 
-@compiled
-def distinct_caseload(economic, work, housing_social, n_staff):
-    """Distinct users per caseworker over the economic, work and housing/social tasks (-1: none):
-    a user counts once for a caseworker who holds two or three of their tasks."""
-    caseload = np.zeros(n_staff, dtype=np.int64)
-    for i in range(len(economic)):
-        e, w, h = economic[i], work[i], housing_social[i]
-        if e >= 0:
-            caseload[e] += 1
-        if w >= 0 and w != e:
-            caseload[w] += 1
-        if h >= 0 and h != e and h != w:
-            caseload[h] += 1
-    return caseload
-
-
 # ---- the week's work items (office/work.py) --------------------------------------------------
 #: the parts of the week's items, in the order they are listed (and so the order of ties)
 INTAKE_PART, DECISION_PART, RENEWAL_PART, COORDINATION_PART, ASSESSMENT_PART, DIALOGUE_PART = range(6)
@@ -131,93 +115,44 @@ def norm_ratio(week, last_session, intake_week, norm, tightest):
 
 
 @compiled
-def caseworker_demand(part_hours, coord, coordination_hours, due, session_hours):
+def caseworker_demand(rule_demand, coord, coordination_hours, due, session_hours):
     """Each caseworker's demand: the hours of each rule part (coordination added here, in the
     order owed), then of due sessions, summed part by part as the numpy code's per-part
     ``bincount`` did, so the pressure agrees bit for bit."""
     for k in coord:
-        part_hours[COORDINATION_PART, k] += coordination_hours
-    demand = np.zeros(part_hours.shape[1])
+        rule_demand[COORDINATION_PART, k] += coordination_hours
+    demand = np.zeros(rule_demand.shape[1])
     for p in range(RULE_PARTS):
-        demand += part_hours[p]
+        demand += rule_demand[p]
     for row in range(2):
         demand += due[row] * session_hours
     return demand
 
 
-@compiled
-def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, registered, sa_pending, next_renewal,
-                blocked_until, parked_until, last_session, need_level, dialogue_held, benefit, sa_top_up,
-                benefit_weeks, work_ability_assessed, short_sick, cw_interval, interval_by_need, week, intake_on,
-                rule_hours, session_hours, tightest, interval_qual, codes, dialogue_from, n_staff, flags, ratio,
-                waited):
-    """The first pass of the week's items (work.week_items): what each user in ``pool`` brings, items
-    per part, and each caseworker's demand, the hours of intake, rule work and due sessions (the
-    time pressure's numerator).
-
-    ``rule_hours``: hours of an item of each rule part; ``codes``: (social assistance, AAP, sick pay,
-    qualification programme) benefit codes; ``cw_interval``: each caseworker's unit's own norm (0:
-    none). Returns ``counts`` (rule parts, then due and early sessions of each follow-up row) and
-    ``demand``, and fills, per user: ``flags`` (a bit per rule part) and, per follow-up row, the
-    norm ``ratio`` (weeks waited / norm interval, work.norm_interval; -1: no session this week)
-    and the weeks ``waited``. Demand is summed part by part, as the numpy code's per-part ``bincount`` did,
-    so the pressure agrees bit for bit.
-    """
-    social_assistance, aap, sick_pay, qualification = codes[0], codes[1], codes[2], codes[3]
-    m = len(pool)
-    counts = np.zeros(RULE_PARTS + SESSION_PARTS, dtype=np.int64)
-    part_hours = np.zeros((RULE_PARTS, n_staff))
-    due = np.zeros((2, n_staff), dtype=np.int64)
-    for j in range(m):
-        i = pool[j]
-        reg, ben = registered[i], benefit[i]
-        f = 0                            # rule work (few users: branches on what most lack)
-        if intake_due[i]:
-            f |= (intake_on & (cw[0, i] >= 0)) << INTAKE_PART                          # intake waiting
-        if cw[1, i] >= 0:
-            f |= (sa_pending[i] & reg) << DECISION_PART                                 # an application
-            f |= (((ben == social_assistance) | sa_top_up[i]) & (next_renewal[i] <= week)) << RENEWAL_PART
-        if reg and cw[2, i] >= 0 and ben in (aap, sick_pay):
-            f |= ((ben == aap) & (not work_ability_assessed[i])) << ASSESSMENT_PART      # an assessment
-            f |= ((ben == sick_pay) & (not short_sick[i]) & (benefit_weeks[i] >= dialogue_from)
-                  & (not dialogue_held[i])) << DIALOGUE_PART                             # a dialogue meeting
-        flags[j] = f
-        if f:
-            for p in range(RULE_PARTS):
-                if f >> p & 1:
-                    counts[p] += 1
-                    part_hours[p, cw[TASK_OF_PART[p], i]] += rule_hours[p]
-        # the appointment book: a session due, or (with hours to spare) one that may be brought forward
-        ratio[0, j] = ratio[1, j] = -1.0
-        if not (reg and week >= blocked_until[i] and week >= parked_until[i]):
-            continue                     # (most users: a branch, not a computation, is the cheaper)
-        for row in range(2):
-            k = cw[2 + row, i]
-            if k < 0 or not (need_work[j] if row == 0 else need_hs[j]):
-                continue
-            norm = session_norm(cw_interval[k], ben == qualification, interval_qual, interval_by_need[need_level[i]])
-            r, w = norm_ratio(week, last_session[row, i], intake_week[i], norm, tightest)
-            if r < 0.0:
-                continue
-            ratio[row, j] = r
-            waited[row, j] = w
-            counts[RULE_PARTS + 2 * row + (r < 1.0)] += 1     # due, or early
-            due[row, k] += r >= 1.0
-    counts[COORDINATION_PART] = len(coord)
-    return counts, caseworker_demand(part_hours, coord, rule_hours[COORDINATION_PART], due, session_hours)
+@inlined
+def creaming_base(rule, work, activity, housing, economy, waited):
+    """The priority rule's order of a due session before any creaming pull (creaming.order_key for
+    one user): 0 most marginalised first, 1 longest waiting first, 2 closest to work first."""
+    if rule == 0:
+        return 1.0 - (((work + activity) + housing) + economy) / 4.0
+    if rule == 1:
+        return min(max(waited / 104.0, 0.0), 1.0)
+    return work
 
 
 @inlined
-def creaming_key(rule, work, activity, housing, economy, waited, pull):
-    """The order of a due session (lower first), creaming.order_key for one user: the priority
-    rule's base order (0 most marginalised first, 1 longest waiting first, 2 closest to work
-    first), pulled by ``pull`` toward closeness to work."""
-    if rule == 0:
-        base = 1.0 - (((work + activity) + housing) + economy) / 4.0
-    elif rule == 1:
-        base = min(max(waited / 104.0, 0.0), 1.0)
-    else:
-        base = work
+def session_key(ratio, rule, work, activity, housing, economy, waited):
+    """A session's key before any creaming pull: a due one (``ratio`` >= 1) by the priority rule
+    (:func:`creaming_base`), an early one by how far it is from due (the nearest first)."""
+    if ratio >= 1.0:
+        return creaming_base(rule, work, activity, housing, economy, waited)
+    return -ratio
+
+
+@inlined
+def creaming_key(base, work, pull):
+    """The order of a due session (lower first), creaming.order_key for one user: the rule's
+    ``base`` order pulled by ``pull`` toward closeness to ``work``."""
     return -((1.0 - pull) * base + pull * work)
 
 
@@ -235,59 +170,110 @@ def extra_hours(row, reassess, substance_use, housing, language, held, theta, re
 
 
 @compiled
-def work_items(counts, pool, flags, ratio, waited, coord, cw, intake_week, sa_applied, next_renewal, benefit_weeks,
-               week, rule_hours, length, pull, rule, reassess, held, a, substance_use, language, theta,
-               reassessment_hours, service_hours, kinds, klasses, out_cw, out_klass, out_key, out_hours, out_kind,
-               out_who, ratio_of):
-    """The week's work items (work.week_items) from :func:`work_demand`'s pass, listed part by part,
-    each part in pool order (coordination in the order owed): caseworker, class, key, hours, kind,
-    slot (-1 for coordination) and norm ratio (0 for rule work). ``length``: each caseworker's
-    session length under pressure; ``pull``: their creaming pull; ``kinds`` and ``klasses``: the
-    WorkKind and Priority of each part; ``held`` (3 flags), the portfolio the office holds. Fills
-    the ``out_`` columns and ``ratio_of``, one entry per item."""
-    start = np.zeros(len(counts) + 1, dtype=np.int64)
-    start[1:] = np.cumsum(counts)
-    at = start[:-1].copy()
-    ratio_of[:start[SESSION_START]] = 0.0
+def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, registered, sa_pending, sa_applied,
+                next_renewal, blocked_until, parked_until, last_session, need_level, dialogue_held, benefit, sa_top_up,
+                benefit_weeks, work_ability_assessed, short_sick, cw_interval, interval_by_need, week, intake_on,
+                rule_hours, session_hours, tightest, interval_qual, codes, dialogue_from, n_staff, rule, reassess,
+                held, a, substance_use, language, theta, reassessment_hours, service_hours, part_slot, part_value):
+    """The week's items as each user in ``pool`` brings them (work.week_items), listed part by part
+    in pool order, and each caseworker's demand, the hours of intake, rule work and due sessions
+    (the time pressure's numerator): one pass over the pool, for the rule work and the
+    appointment book alike.
+
+    ``rule_hours``: hours of an item of each rule part; ``codes``: (social assistance, AAP, sick pay,
+    qualification programme) benefit codes; ``cw_interval``: each caseworker's unit's own norm (0:
+    none); ``rule``: the priority rule (creaming.RULES); ``held`` (3 flags): the portfolio the office
+    holds. Part p's items go to rows ``p * len(pool)`` on of ``part_slot`` (caseworker, slot) and
+    ``part_value`` (key, hours, norm ratio: weeks waited / norm, work.norm_interval; 0 for rule
+    work), an item's fields side by side (a few streams of writes rather than one per field).
+    What depends on the caseworkers' pressure is left to :func:`work_items`: a session's hours are
+    its extra hours, and a due session's key the priority rule's order before the creaming pull.
+    Returns ``counts`` (rule parts, then due and early sessions of each follow-up row) and
+    ``demand``, summed part by part, as the numpy code's per-part ``bincount`` did, so the pressure
+    agrees bit for bit.
+    """
+    social_assistance, aap, sick_pay, qualification = codes[0], codes[1], codes[2], codes[3]
     held = (held[0], held[1], held[2])      # (scalars, not an array, into the inlined helper)
-    for j in range(len(pool)):
+    m = len(pool)
+    counts = np.zeros(RULE_PARTS + SESSION_PARTS, dtype=np.int64)
+    rule_demand = np.zeros((RULE_PARTS, n_staff))
+    due = np.zeros((2, n_staff), dtype=np.int64)
+    for j in range(m):
         i = pool[j]
-        f = flags[j]
+        reg, ben = registered[i], benefit[i]
+        f = 0                            # rule work (few users: branches on what most lack)
+        if intake_due[i]:
+            f |= (intake_on & (cw[0, i] >= 0)) << INTAKE_PART                          # intake waiting
+        if cw[1, i] >= 0:
+            f |= (sa_pending[i] & reg) << DECISION_PART                                 # an application
+            f |= (((ben == social_assistance) | sa_top_up[i]) & (next_renewal[i] <= week)) << RENEWAL_PART
+        if reg and cw[2, i] >= 0 and ben in (aap, sick_pay):
+            f |= ((ben == aap) & (not work_ability_assessed[i])) << ASSESSMENT_PART      # an assessment
+            f |= ((ben == sick_pay) & (not short_sick[i]) & (benefit_weeks[i] >= dialogue_from)
+                  & (not dialogue_held[i])) << DIALOGUE_PART                             # a dialogue meeting
         if f:
             for p in range(RULE_PARTS):
                 if f >> p & 1:
-                    k = at[p]
-                    at[p] += 1
-                    out_cw[k] = cw[TASK_OF_PART[p], i]
-                    out_hours[k] = rule_hours[p]
-                    out_who[k] = i
-                    out_key[k] = rule_key(p, intake_week[i], sa_applied[i], next_renewal[i], week, benefit_weeks[i])
+                    k = p * m + counts[p]
+                    counts[p] += 1
+                    c = cw[TASK_OF_PART[p], i]
+                    part_slot[k, 0], part_slot[k, 1] = c, i
+                    part_value[k, 0] = rule_key(p, intake_week[i], sa_applied[i], next_renewal[i], week,
+                                                benefit_weeks[i])
+                    part_value[k, 1] = rule_hours[p]
+                    rule_demand[p, c] += rule_hours[p]
+        # the appointment book: a session due, or (with hours to spare) one that may be brought forward
+        if not (reg and week >= blocked_until[i] and week >= parked_until[i]):
+            continue                     # (most users: a branch, not a computation, is the cheaper)
         for row in range(2):
-            r = ratio[row, j]
+            c = cw[2 + row, i]
+            if c < 0 or not (need_work[j] if row == 0 else need_hs[j]):
+                continue
+            norm = session_norm(cw_interval[c], ben == qualification, interval_qual, interval_by_need[need_level[i]])
+            r, w = norm_ratio(week, last_session[row, i], intake_week[i], norm, tightest)
             if r < 0.0:
                 continue
-            p = RULE_PARTS + 2 * row + (0 if r >= 1.0 else 1)
-            k = at[p]
-            at[p] += 1
-            c = cw[2 + row, i]
-            out_cw[k] = c
-            out_hours[k] = length[c] + extra_hours(row, reassess[row, i], substance_use[i], a[2, i], language[i],
-                                                   held, theta, reassessment_hours, service_hours)
-            out_who[k] = i
-            ratio_of[k] = r
-            if r >= 1.0:
-                out_key[k] = creaming_key(rule, a[0, i], a[1, i], a[2, i], a[3, i], waited[row, j], pull[c])
-            else:
-                out_key[k] = -r
-    for m in range(len(coord)):
-        k = start[COORDINATION_PART] + m
-        out_cw[k] = coord[m]
-        out_key[k] = week
-        out_hours[k] = rule_hours[COORDINATION_PART]
-        out_who[k] = -1
+            p = RULE_PARTS + 2 * row + (r < 1.0)     # due, or early
+            k = p * m + counts[p]
+            counts[p] += 1
+            part_slot[k, 0], part_slot[k, 1] = c, i
+            part_value[k, 0] = session_key(r, rule, a[0, i], a[1, i], a[2, i], a[3, i], w)
+            part_value[k, 1] = extra_hours(row, reassess[row, i], substance_use[i], a[2, i], language[i], held, theta,
+                                           reassessment_hours, service_hours)
+            part_value[k, 2] = r
+            due[row, c] += r >= 1.0
+    counts[COORDINATION_PART] = len(coord)
+    return counts, caseworker_demand(rule_demand, coord, rule_hours[COORDINATION_PART], due, session_hours)
+
+
+@compiled
+def work_items(counts, m, part_slot, part_value, coord, week, coordination_hours,
+               length, pull, a, kinds, klasses, out_cw, out_klass, out_key, out_hours, out_kind, out_who, ratio_of):
+    """The week's work items (work.week_items) from :func:`work_demand`'s parts (``m``: the pool's
+    length), part after part, coordination in the order owed: caseworker, class, key, hours, kind,
+    slot (-1 for coordination) and norm ratio (0 for rule work). A session's hours are its
+    caseworker's session length under pressure (``length``) plus its extra hours; a due session's
+    key is pulled toward creaming by its caseworker's ``pull``. ``kinds`` and ``klasses``: the
+    WorkKind and Priority of each part. Fills the ``out_`` columns and ``ratio_of``."""
+    k = 0
     for p in range(len(counts)):
-        out_kind[start[p]:start[p + 1]] = kinds[p]
-        out_klass[start[p]:start[p + 1]] = klasses[p]
+        if p == COORDINATION_PART:
+            for c in coord:
+                out_cw[k], out_key[k], out_hours[k], out_who[k], ratio_of[k] = c, week, coordination_hours, -1, 0.0
+                out_kind[k], out_klass[k] = kinds[p], klasses[p]
+                k += 1
+            continue
+        for src in range(p * m, p * m + counts[p]):
+            c, i, key, hours = part_slot[src, 0], part_slot[src, 1], part_value[src, 0], part_value[src, 1]
+            out_cw[k], out_who[k], out_key[k] = c, i, key
+            out_kind[k], out_klass[k] = kinds[p], klasses[p]
+            if p < SESSION_START:
+                out_hours[k], ratio_of[k] = hours, 0.0
+            else:
+                out_hours[k], ratio_of[k] = length[c] + hours, part_value[src, 2]
+                if (p - SESSION_START) % 2 == 0:                   # due: the creaming pull
+                    out_key[k] = creaming_key(key, a[0, i], pull[c])
+            k += 1
 
 
 # ---- crowding out: the allocation of hours (office/crowding_out.py) ------------------------------
@@ -329,6 +315,88 @@ def allocate_hours(cw, klass, key, hours, budget, n_classes, order):
         # hours are non-negative, so within a caseworker this is a prefix: strict priority
         done[k] = (total - before) <= budget[c] + 1e-9
     return done
+
+
+@compiled
+def spare_capacity(cw, hours, done, budget, cover_share, doer):
+    """Each caseworker's hours to spare for colleagues' backlogs (crowding_out.cover): the budget
+    less the hours of their done items (summed in item order, as the numpy code's ``bincount``
+    did), times ``cover_share``. Fills ``doer`` with the caseworker of each done item, -1 else."""
+    used = np.zeros(len(budget))
+    for k in range(len(cw)):
+        doer[k] = cw[k] if done[k] else -1
+        if done[k]:
+            used[cw[k]] += hours[k]
+    return np.maximum(budget - used, 0.0) * cover_share
+
+
+@compiled
+def backlog_order(items, klass, key, last_class, scratch):
+    """``items`` (in item order) sorted by class, then key, ties in item order, as numpy's
+    ``lexsort((key, klass))`` would: a stable sort by key within each class. ``scratch``: as
+    long as ``items``."""
+    n = 0
+    for c in range(last_class + 1):
+        lo = n
+        for k in items:
+            if klass[k] == c:
+                scratch[n] = k
+                n += 1
+        if n - lo > 1:
+            mine = scratch[lo:n].copy()
+            scratch[lo:n] = mine[np.argsort(key[mine], kind="mergesort")]
+    return scratch[:n]
+
+
+@compiled
+def cover_backlogs(cw, klass, key, hours, done, budget, group_of_cw, helps_group, cover_share, last_class, doer,
+                   scratch):
+    """Colleagues with spare hours take on others' undone items (crowding_out.cover): intake, rule
+    work and due sessions (classes up to ``last_class``) of caseworkers with a backlog, cover group
+    by cover group. A group's items, by class and key, are laid end to end against its helpers'
+    spare hours, the helpers by spare hours (most first; ties by caseworker): an item goes to the
+    helper whose hours hold it whole, one straddling two helpers' hours is left undone. Fills
+    ``doer`` (the caseworker who does each item, -1 if nobody); ``scratch``: int64, twice as long
+    as the items. Cumulative sums and the search are as the numpy code's, so the two agree bit
+    for bit. Returns the number of items covered."""
+    capacity = spare_capacity(cw, hours, done, budget, cover_share, doer)
+    todo = scratch[:len(cw)]
+    n = 0
+    for k in range(len(cw)):
+        todo[n] = k                      # every item written, the next backlog item over it
+        n += (not done[k]) and klass[k] <= last_class and cw[k] >= 0
+    if n == 0 or not (capacity > 0).any():
+        return 0
+    todo = todo[:n]
+    in_group = np.empty(n, dtype=np.int64)
+    for g in range(helps_group.shape[1]):
+        m = 0
+        for k in todo:
+            in_group[m] = k
+            m += group_of_cw[cw[k]] == g
+        if m == 0:
+            continue
+        items = backlog_order(in_group[:m], klass, key, last_class, scratch[len(cw):])
+        helpers = np.flatnonzero(helps_group[:, g] & (capacity > 0))
+        if len(helpers) == 0:
+            continue
+        helpers = helpers[np.argsort(-capacity[helpers], kind="mergesort")]
+        spare = capacity[helpers]
+        cap_end = np.cumsum(spare)
+        item_end = np.cumsum(hours[items])
+        at = np.minimum(np.searchsorted(cap_end, item_end), len(helpers) - 1)
+        given = np.zeros(len(capacity))
+        for t in range(len(items)):
+            a = at[t]
+            start = item_end[t] - hours[items[t]]
+            if item_end[t] <= cap_end[-1] + 1e-9 and start >= cap_end[a] - spare[a] - 1e-9:
+                doer[items[t]] = helpers[a]
+                given[helpers[a]] += hours[items[t]]
+        capacity -= given
+    covered = 0
+    for k in todo:
+        covered += doer[k] >= 0
+    return covered
 
 
 @compiled
@@ -532,74 +600,130 @@ def follow_up_sessions(row, who, cw, kind, hours, done, ratio, session_kind, wee
     return slipped, held_n, early, first, first_wait, parked, starts
 
 
-# ---- registration, releases and who awaits a caseworker (office/office.py) -----------------------
+# ---- registration, releases, caseloads and who awaits a caseworker (office/office.py) -----------
+#: the week's tallies of :func:`registration_and_releases`, in the order it returns them
+NEW_USERS, RELEASED_EMPLOYED, RELEASED_NEED_ENDED, RELEASED_DISABILITY = range(4)
+ENDED_SPELLS, ENDED_CONTACT_POINTS, ENDED_HANDOFFS, ENDED_TO_WORK, ENDED_TO_DISABILITY = range(4, 9)
+TALLIES = 9
+
+
+@inlined
+def intake_queue(needs_office, registered, due):
+    """A user's place in the intake queue (Office.register_and_release): a new user needing the
+    office joins it; one whose need ended before the intake leaves it. Returns (due, new, dropped)."""
+    if needs_office and not registered and not due:
+        return True, True, False
+    if due and not needs_office:
+        return False, False, True
+    return due, False, False
+
+
+@inlined
+def release_reason(employed, disabled):
+    """The tally a release counts under: employed, disability, else need ended."""
+    if employed:
+        return RELEASED_EMPLOYED
+    return RELEASED_DISABILITY if disabled else RELEASED_NEED_ENDED
+
+
+@inlined
+def first_holder(task, k, economic, work):
+    """Whether caseworker ``k`` (>= 0) holding ``task`` (1 economic, 2 work, 3 housing/social) adds
+    the user to their caseload: a caseworker holding two or three of the user's tasks counts them
+    once, at the first."""
+    if task == 1:
+        return True
+    if task == 2:
+        return k != economic
+    return k != economic and k != work
+
+
 @compiled
-def register_users(pool, need_work, need_economic, intake_due, registered, intake_week, intake_cw, week):
-    """New users wait for intake; those whose need ended before it leave the queue and their intake
-    caseworker (Office.register). Updates ``intake_due`` and ``intake_week`` in place; returns the
-    number of new users."""
-    new_users = 0
+def end_office_spells(ended, employed, benefit, disability, never, tally, cw, registered, need_level, failures,
+                      handoffs, contact_points, had_session, dialogue_held, parked_until, last_session):
+    """The office spells of ``ended`` end (UserState.end_spell, and the intake caseworker released),
+    counted in ``tally`` with their contact points, hand-offs and destination."""
+    for i in ended:
+        tally[ENDED_SPELLS] += 1
+        tally[ENDED_CONTACT_POINTS] += contact_points[i]
+        tally[ENDED_HANDOFFS] += handoffs[i]
+        tally[ENDED_TO_WORK] += employed[i]
+        tally[ENDED_TO_DISABILITY] += benefit[i] == disability
+        cw[0, i] = -1
+        registered[i] = False
+        need_level[i] = failures[i] = handoffs[i] = contact_points[i] = 0
+        had_session[i] = dialogue_held[i] = False
+        parked_until[i] = last_session[0, i] = last_session[1, i] = never
+
+
+@compiled
+def registration_and_releases(pool, need_work, need_economic, need_hs, week, disability, never, employed, benefit,
+                              intake_due, registered, intake_week, cw, sessions_same, blocked_until, contact_points,
+                              handoffs, need_level, failures, had_session, dialogue_held, parked_until, last_session,
+                              caseload, awaiting):
+    """Registration, releases, caseloads and who awaits a caseworker, user by user in one pass over
+    ``pool`` (Office.register_and_release; the four read the same columns):
+
+    * new users wait for intake (``intake_due``, ``intake_week``); an intake no longer needed is
+      dropped, and its caseworker released;
+    * a registered user's tasks whose need ended are released (the caseworker lets the user go, a
+      follow-up relationship ends), counted by reason: employed, disability, need ended;
+    * a registered user with no need left ends the office spell (:func:`end_office_spells`, after
+      the pass: such a user holds no caseworker and awaits none);
+    * ``caseload``: distinct users per caseworker over the economic, work and housing/social tasks,
+      counted anew (a user counts once for a caseworker who holds two or three of their tasks);
+    * ``awaiting`` (4, pool): the slots awaiting a caseworker, task by task, each in pool order:
+      intake for those due it without one, and each task a registered user needs, lacks a
+      caseworker for and is not in transit for.
+
+    Only registered users hold a caseworker for those tasks, and every registered user is in the
+    pool, so counting the pool's registered users counts every caseload. Running tallies are
+    local variables, not array entries (an entry updated every iteration chains the iterations
+    through memory). Returns the number awaiting each task and the week's tallies (NEW_USERS ...
+    ENDED_TO_DISABILITY).
+    """
+    counts = np.zeros(4, dtype=np.int64)
+    tally = np.zeros(TALLIES, dtype=np.int64)
+    caseload[:] = 0
+    ended = np.empty(len(pool) + 1, dtype=np.int64)
+    new_users = n_intake = n_ended = 0
     for j in range(len(pool)):
         i = pool[j]
-        needs_office = need_work[j] or need_economic[j]
-        due = intake_due[i]
-        if needs_office and not registered[i] and not due:
-            intake_week[i] = week
-            new_users += 1
-            due = True
-        elif due and not needs_office:
-            due = False
-            intake_cw[i] = -1
+        need = (need_economic[j], need_work[j], need_hs[j])     # by task, economic first
+        due, new, dropped = intake_queue(need[0] or need[1], registered[i], intake_due[i])
         intake_due[i] = due
-    return new_users
-
-
-@compiled
-def release_tasks(pool, need_work, need_economic, need_hs, registered, cw, sessions_same, employed, benefit,
-                  disability, ended):
-    """Tasks whose need ended are released (Office.release): the caseworker lets the user go, and a
-    relationship with a follow-up caseworker ends. Returns the releases by reason (employed, need
-    ended, disability) and the registered users with no need left, whose office spell ends."""
-    releases = np.zeros(3, dtype=np.int64)
-    n_ended = 0
-    for j in range(len(pool)):
-        i = pool[j]
+        new_users += new
+        if new:
+            intake_week[i] = week
+        if dropped:                                                  # (and its caseworker released)
+            cw[0, i] = -1
+        awaiting[0, n_intake] = i              # who awaits intake (kept if due without a caseworker)
+        n_intake += due and cw[0, i] < 0
         if not registered[i]:
             continue
+        reason = release_reason(employed[i], benefit[i] == disability)
         for task in range(1, 4):
-            need = need_economic[j] if task == 1 else (need_work[j] if task == 2 else need_hs[j])
-            if cw[task, i] >= 0 and not need:
-                releases[0 if employed[i] else (2 if benefit[i] == disability else 1)] += 1
+            if cw[task, i] >= 0 and not need[task - 1]:             # the need ended: released
+                tally[reason] += 1
                 cw[task, i] = -1
                 if task >= 2:
                     sessions_same[task - 2, i] = 0
-        if not (need_work[j] or need_economic[j] or need_hs[j]):
-            ended[n_ended] = i
-            n_ended += 1
-    return releases, ended[:n_ended]
-
-
-@compiled
-def awaiting_caseworker(pool, need_work, need_economic, need_hs, intake_due, registered, blocked_until, cw, week,
-                        out):
-    """Who awaits a caseworker, per task (Office.assign_all): intake for those due it, and each task
-    a registered user needs, lacks a caseworker for and is not in transit for. Fills ``out`` (4,
-    pool) with the slots, task by task (each in pool order), and returns how many each task has."""
-    m = len(pool)
-    counts = np.zeros(4, dtype=np.int64)
-    for j in range(m):
-        i = pool[j]
-        if intake_due[i] and cw[0, i] < 0:
-            out[0, counts[0]] = i
-            counts[0] += 1
-        if not (registered[i] and week >= blocked_until[i]):
-            continue
+        ended[n_ended] = i                     # no need left: the office spell ends (kept if so)
+        n_ended += not (need[0] or need[1] or need[2])
+        open_ = week >= blocked_until[i]       # (not in transit)
+        economic, work = cw[1, i], cw[2, i]
         for task in range(1, 4):
-            need = need_economic[j] if task == 1 else (need_work[j] if task == 2 else need_hs[j])
-            if need and cw[task, i] < 0:
-                out[task, counts[task]] = i
+            k = cw[task, i]
+            if k >= 0:
+                caseload[k] += first_holder(task, k, economic, work)
+            elif need[task - 1] and open_:                          # awaits a caseworker
+                awaiting[task, counts[task]] = i
                 counts[task] += 1
-    return counts
+    counts[0] = n_intake
+    tally[NEW_USERS] = new_users
+    end_office_spells(ended[:n_ended], employed, benefit, disability, never, tally, cw, registered, need_level,
+                      failures, handoffs, contact_points, had_session, dialogue_held, parked_until, last_session)
+    return counts, tally
 
 
 # ---- routing and hand-offs (office/handoffs.py) -----------------------------------------------------

@@ -12,7 +12,7 @@ import numpy as np
 from ..vocabulary import Arena
 
 #: the priority rules, in the order the compiled week's items know them
-#: (:func:`simulation.kernels.office.creaming_key` computes :func:`order_key` item by item)
+#: (:func:`simulation.kernels.office.creaming_base` and ``creaming_key`` compute :func:`order_key` item by item)
 RULES = ("need_based", "date_order", "creaming")
 
 
@@ -24,8 +24,8 @@ def pull(pressure: np.ndarray, creaming_under_pressure: float) -> np.ndarray:
 def order_key(rule: str, arenas: np.ndarray, who: np.ndarray, waited: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Sort keys (lower first) for due sessions of users ``who``; ``waited`` is weeks since the
     last contact, ``w`` each item's creaming pull. (The week's items compute it user by user in
-    their compiled pass, ``kernels.office.creaming_key``; this is the form the tests check that
-    against.)"""
+    their compiled passes, ``kernels.office.creaming_base`` and ``creaming_key``; this is the form
+    the tests check those against.)"""
     closeness = arenas[Arena.WORK, who]
     if rule == "need_based":
         base = 1.0 - arenas[:, who].mean(axis=0)

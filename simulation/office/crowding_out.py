@@ -41,35 +41,26 @@ def allocate(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarr
 
 
 def cover(cw: np.ndarray, klass: np.ndarray, key: np.ndarray, hours: np.ndarray, done: np.ndarray,
-          budget: np.ndarray, group_of_cw: np.ndarray, helps_group: np.ndarray, cover_share: float) -> np.ndarray:
+          budget: np.ndarray, group_of_cw: np.ndarray, helps_group: np.ndarray, cover_share: float,
+          workspace=None) -> tuple[np.ndarray, int]:
     """Colleagues with spare hours take on others' undone items (not early sessions).
 
     ``group_of_cw``: each caseworker's cover group (the line of their unit, or one group for the
     whole office); ``helps_group``: (caseworkers, groups) who may cover which group. Each helper
-    gives at most ``cover_share`` of their spare hours. Returns the caseworker who does each
-    item (the original one, a helper, or -1 if nobody does it); items done are those >= 0.
+    gives at most ``cover_share`` of their spare hours. Within a group, the backlog (by class, then
+    key) goes to the helpers with the most spare hours first, each item whole to one helper (an
+    item that would straddle two helpers' hours is left undone, so no helper works beyond their
+    budget). Returns the caseworker who does each item (the original one, a helper, or -1 if
+    nobody does it; items done are those >= 0), and the number of items covered. One compiled
+    pass, :func:`simulation.kernels.office.cover_backlogs`; ``workspace``: the office's scratch
+    arrays, if any.
     """
-    doer = np.where(done, cw, -1)
-    used = np.bincount(cw[done], weights=hours[done], minlength=len(budget))
-    capacity = np.maximum(budget - used, 0.0) * cover_share
-    todo = np.flatnonzero(~done & (klass <= Priority.DUE_FOLLOW_UP) & (cw >= 0))
-    if not len(todo) or capacity.sum() <= 0:
-        return doer
-    for g in np.unique(group_of_cw[cw[todo]]):
-        items = todo[group_of_cw[cw[todo]] == g]
-        items = items[np.lexsort((key[items], klass[items]))]
-        helpers = np.flatnonzero(helps_group[:, g] & (capacity > 0))
-        if not len(helpers):
-            continue
-        helpers = helpers[np.argsort(-capacity[helpers], kind="stable")]
-        cap_end = np.cumsum(capacity[helpers])
-        item_end = np.cumsum(hours[items])
-        at = np.minimum(np.searchsorted(cap_end, item_end, side="left"), len(helpers) - 1)
-        # an item goes to the helper whose spare hours hold it whole: one that would straddle two
-        # helpers' hours is left undone, so no helper works beyond their budget
-        start = item_end - hours[items]
-        fits = (item_end <= cap_end[-1] + 1e-9) & (start >= cap_end[at] - capacity[helpers][at] - 1e-9)
-        who = helpers[at[fits]]
-        doer[items[fits]] = who
-        capacity -= np.bincount(who, weights=hours[items[fits]], minlength=len(capacity))
-    return doer
+    from ..kernels.office import cover_backlogs  # numba only where used (command-line start-up)
+
+    n = len(cw)
+    space = workspace
+    doer = np.empty(n, np.int64) if space is None else space.array("doer", n, np.int64)
+    scratch = np.empty(2 * n, np.int64) if space is None else space.array("cover", 2 * n, np.int64)
+    covered = cover_backlogs(cw, klass, key, hours, done, budget, group_of_cw, helps_group, cover_share,
+                             int(Priority.DUE_FOLLOW_UP), doer, scratch)
+    return doer, covered

@@ -30,7 +30,7 @@ from ..vocabulary import TASKS, Activity, Arena, Benefit, NeedLevel, Task, by_me
 from . import census, handoffs, sessions
 from .crowding_out import allocate, cover
 from .staff import Staff
-from .state import FOLLOW_UP_TASKS, RELEASE_REASONS, OfficeWeek, UserState, Workspace
+from .state import FOLLOW_UP_TASKS, NEVER, RELEASE_REASONS, OfficeWeek, UserState, Workspace
 from .work import KIND_ACTIVITY, KIND_TASK, SICK_LEAVE_FOLLOW_UP_WEEKS, WorkItems, WorkKind, week_items
 
 #: tasks a user can be released from when the need ends (intake ends at intake)
@@ -118,30 +118,28 @@ class Office:
         us = self.users
         wk = self.week = OfficeWeek()
         self.depart(events.left, wk)
-        us.sessions_week[self.known] = 0
-        us.hours_week[self.known] = 0.0
+        # (only last week's pool can have had sessions: clearing every slot is the same, and cheaper)
+        us.sessions_week.fill(0)
+        us.hours_week.fill(0.0)
         self.staff_week(week, rng, pool=self.known)
         pool = self.pool(c)
         self.known = pool
         need = self.needs(c, pool, week)
-        self.register(pool, need, week, wk)
-        self.release(c, pool, need, wk)
-        self._update_caseload()
+        awaiting = self.register_and_release(c, pool, need, week, wk)
         lost = c.arenas_lost(self.s.arenas.loss_threshold)
-        coord = self.assign_all(c, pool, need, lost, week, rng, wk)
+        coord = self.assign_all(c, awaiting, lost, week, rng, wk)
         items, ratio = week_items(self, c, week, pool, need.work, need.housing_social, coord)
         budget = self.staff.budget
         wk.pressure = float(np.sum(items.hours[items.klass <= 2]) / max(budget.sum(), 1e-9))
         done = allocate(items.cw, items.klass, items.key, items.hours, budget, self.workspace)
-        doer = cover(items.cw, items.klass, items.key, items.hours, done, budget, self.cover_group,
-                     self.helps_group, self.s.office.cover_share)
-        wk.covered = int(np.count_nonzero((doer >= 0) & ~done))
+        doer, wk.covered = cover(items.cw, items.klass, items.key, items.hours, done, budget, self.cover_group,
+                                 self.helps_group, self.s.office.cover_share, self.workspace)
         done = doer >= 0
         items.cw = np.where(done, doer, items.cw)
         self.book_hours(items, done, wk)
         self.apply(c, items, done, ratio, week, lost, rng, wk)
         census.follow_up_census(self, c, pool, need.work | need.housing_social, items, done, wk)
-        return wk    # (caseloads are current: recounted after releases, kept up by assignments since)
+        return wk    # (caseloads are current: recounted with the releases, kept up by assignments since)
 
     def pool(self, c: Citizens) -> np.ndarray:
         """Slots that can need the office: out of work, on a benefit, economy lost, or already known.
@@ -169,43 +167,35 @@ class Office:
                                           SICK_LEAVE_FOLLOW_UP_WEEKS, codes)
         return Needs(work=work, economic=economic, housing_social=hs)
 
-    def register(self, pool, need: Needs, week: int, wk: OfficeWeek) -> None:
-        """New users wait for intake; those whose need ended before it leave the queue."""
-        from ..kernels.office import register_users  # numba only where used (command-line start-up)
+    def register_and_release(self, c: Citizens, pool, need: Needs, week: int, wk: OfficeWeek) -> list[np.ndarray]:
+        """New users wait for intake, and those whose need ended before it leave the queue; tasks
+        whose need ended are released, and a user with no need left ends the office spell;
+        caseloads are recounted; returns who awaits a caseworker for each task (in ``TASKS``
+        order; slots in pool order). One compiled pass over the pool, as the four read the same
+        columns (:func:`simulation.kernels.office.registration_and_releases`)."""
+        from ..kernels import office as k  # numba only where used (command-line start-up)
 
-        us = self.users
-        wk.new_users = register_users(pool, need.work, need.economic, us.intake_due, us.registered, us.intake_week,
-                                      us.cw[Task.INTAKE], week)
+        us, space = self.users, self.workspace
+        awaiting = space.array("awaiting", (4, len(pool)), np.int64)
+        counts, tally = k.registration_and_releases(
+            pool, need.work, need.economic, need.housing_social, week, int(Benefit.DISABILITY_BENEFIT), NEVER,
+            c.employed, c.benefit, us.intake_due, us.registered, us.intake_week, us.cw, us.sessions_same,
+            us.blocked_until, us.contact_points, us.handoffs, us.need_level, us.failures, us.had_session,
+            us.dialogue_held, us.parked_until, us.last_session, self.staff.caseload, awaiting)
+        wk.new_users = int(tally[k.NEW_USERS])
+        wk.releases[:3] += tally[k.RELEASED_EMPLOYED:k.RELEASED_DISABILITY + 1]
+        wk.ended_spells += int(tally[k.ENDED_SPELLS])
+        wk.ended_contact_points += int(tally[k.ENDED_CONTACT_POINTS])
+        wk.ended_handoffs += int(tally[k.ENDED_HANDOFFS])
+        wk.ended_to_work += int(tally[k.ENDED_TO_WORK])
+        wk.ended_to_disability += int(tally[k.ENDED_TO_DISABILITY])
+        return [awaiting[task, :counts[task]] for task in range(len(TASKS))]
 
-    def release(self, c: Citizens, pool, need: Needs, wk: OfficeWeek) -> None:
-        """Tasks whose need ended are released; a user with no need left ends the office spell."""
-        from ..kernels.office import release_tasks  # numba only where used (command-line start-up)
-
-        us = self.users
-        releases, ended = release_tasks(pool, need.work, need.economic, need.housing_social, us.registered, us.cw,
-                                        us.sessions_same, c.employed, c.benefit, int(Benefit.DISABILITY_BENEFIT),
-                                        self.workspace.array("ended", len(pool), np.int64))
-        wk.releases[:len(releases)] += releases
-        if len(ended):
-            self._release(Task.INTAKE, ended, c, wk)
-            wk.ended_spells += len(ended)
-            wk.ended_contact_points += int(us.contact_points[ended].sum())
-            wk.ended_handoffs += int(us.handoffs[ended].sum())
-            wk.ended_to_work += int(c.employed[ended].sum())
-            wk.ended_to_disability += int((c.benefit[ended] == Benefit.DISABILITY_BENEFIT).sum())
-            us.end_spell(ended)
-
-    def assign_all(self, c, pool, need: Needs, lost, week, rng, wk) -> np.ndarray:
-        """Caseworkers for intake and for every task a user needs and lacks; returns the
-        caseworkers owed hand-off coordination."""
-        from ..kernels.office import awaiting_caseworker  # numba only where used (command-line start-up)
-
-        us = self.users
-        # (a task's assignments change only that task's caseworkers: who awaits each is known up front)
-        awaiting = self.workspace.array("awaiting", (4, len(pool)), np.int64)
-        counts = awaiting_caseworker(pool, need.work, need.economic, need.housing_social, us.intake_due, us.registered,
-                                     us.blocked_until, us.cw, week, awaiting)
-        coord = [handoffs.assign(self, task, awaiting[task, :counts[task]], c, lost, week, rng, wk)
+    def assign_all(self, c, awaiting: list[np.ndarray], lost, week, rng, wk) -> np.ndarray:
+        """Caseworkers for intake and for every task a user needs and lacks (``awaiting``, by task:
+        a task's assignments change only that task's caseworkers, so who awaits each is known up
+        front); returns the caseworkers owed hand-off coordination."""
+        coord = [handoffs.assign(self, task, awaiting[task], c, lost, week, rng, wk)
                  for task in (Task.INTAKE, *RELEASABLE)]
         return np.concatenate(coord)
 
@@ -253,26 +243,6 @@ class Office:
         wk.ended_contact_points += int(us.contact_points[ended].sum())
         wk.ended_handoffs += int(us.handoffs[ended].sum())
         us.reset(left)
-
-    def _release(self, task: int, idx: np.ndarray, c: Citizens, wk: OfficeWeek) -> None:
-        if len(idx) == 0:
-            return
-        us = self.users
-        if task != Task.INTAKE:
-            reason = np.where(c.employed[idx], 0, np.where(c.benefit[idx] == Benefit.DISABILITY_BENEFIT, 2, 1))
-            wk.releases += np.bincount(reason, minlength=len(RELEASE_REASONS))
-        us.cw[task, idx] = -1
-        if task in FOLLOW_UP_TASKS:
-            us.sessions_same[FOLLOW_UP_TASKS.index(Task(task)), idx] = 0
-
-    def _update_caseload(self) -> None:
-        """Distinct users per caseworker over the economic, work and housing/social tasks: one
-        compiled pass over the slots' caseworkers (rows of ``users.cw``, read in place)."""
-        from ..kernels import distinct_caseload  # numba only where used (command-line start-up)
-
-        cw = self.users.cw
-        self.staff.caseload = distinct_caseload(cw[Task.ECONOMIC], cw[Task.WORK], cw[Task.HOUSING_SOCIAL],
-                                                len(self.staff))
 
     # ------------------------------------------------------------------------------------
     def book_hours(self, items: WorkItems, done: np.ndarray, wk: OfficeWeek) -> None:

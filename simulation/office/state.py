@@ -3,6 +3,7 @@ population slots) and what it did in a week (:class:`OfficeWeek`)."""
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, fields
 
@@ -82,8 +83,10 @@ class UserState:
         self.last_session[:, idx] = NEVER
 
 
+@functools.cache
 def _columns():
-    return [f for f in fields(UserState) if "dtype" in f.metadata]
+    """The declared columns (read each week by ``reset``: found once)."""
+    return tuple(f for f in fields(UserState) if "dtype" in f.metadata)
 
 
 @dataclass

@@ -92,10 +92,11 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
     ``need_work`` and ``need_hs`` are masks over ``pool`` (slots, in order); ``coord``: caseworkers
     owed hand-off coordination. Items are listed part by part (intake, decisions, renewals,
     coordination, assessments, dialogue meetings, then due and early sessions of work and of
-    housing and social follow-up), each part in pool order. Two compiled passes over the pool
-    (:func:`~simulation.kernels.office.work_demand`, :func:`~simulation.kernels.office.work_items`):
-    the first counts the items and each caseworker's demand, from which the time pressure, the
-    session length and the creaming pull follow; the second lists the items.
+    housing and social follow-up), each part in pool order. One compiled pass over the pool
+    (:func:`~simulation.kernels.office.work_demand`) lists each part's items and sums each
+    caseworker's demand, from which the time pressure, the session length and the creaming pull
+    follow; a pass over the items (:func:`~simulation.kernels.office.work_items`) lays the parts
+    end to end with the session lengths and the creaming order under that pressure.
     """
     from ..kernels.office import work_demand, work_items  # numba only where used (command-line start-up)
 
@@ -109,15 +110,18 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
     cw_interval = office.unit_interval[staff.unit]          # a unit's own norm, 0 if none
     session = s.follow_up.session_hours
     user_state = (pool, need_work, need_hs, coord, us.cw, us.intake_due, us.intake_week, us.registered,
-                  us.sa_pending)
+                  us.sa_pending, us.sa_applied)
     timing = (us.next_renewal, us.blocked_until, us.parked_until, us.last_session, us.need_level,
               us.dialogue_held, c.benefit, c.sa_top_up, c.benefit_weeks, c.work_ability_assessed, c.short_sick,
               cw_interval, office.interval_by_need, week, intake_on, rule_hours)
     norms = (o.tightest_interval_share, s.follow_up.interval_qualification_weeks, codes, DIALOGUE_WEEK - 4)
+    sessions = (creaming.RULES.index(o.priority_rule), us.reassess, portfolio_held(office), c.arenas,
+                c.substance_use, c.language, s.arenas.loss_threshold, s.follow_up.reassessment_hours,
+                o.service_hours_per_user)
     space, m = office.workspace, len(pool)
-    flags, ratio = space.array("flags", m, np.uint8), space.array("ratio", (2, m), np.float64)
-    waited = space.array("waited", (2, m), np.int64)
-    counts, demand = work_demand(*user_state, *timing, session, *norms, len(staff), flags, ratio, waited)
+    parts = len(PART_KIND) * m
+    part = (space.array("part_slot", (parts, 2), np.int64), space.array("part_value", (parts, 3), np.float64))
+    counts, demand = work_demand(*user_state, *timing, session, *norms, len(staff), *sessions, *part)
 
     # time pressure per caseworker: hours of intake, rule work and due sessions / hours there
     budget = staff.budget
@@ -130,11 +134,8 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
     n = int(counts.sum())
     items = WorkItems(*(space.array(name, n, dtype) for name, dtype in ITEM_COLUMNS))
     ratio_of = space.array("item_ratio", n, np.float64)
-    work_items(counts, pool, flags, ratio, waited, coord, us.cw, us.intake_week, us.sa_applied, us.next_renewal,
-               c.benefit_weeks, week, rule_hours, length, pull, creaming.RULES.index(o.priority_rule), us.reassess,
-               portfolio_held(office), c.arenas, c.substance_use, c.language, s.arenas.loss_threshold,
-               s.follow_up.reassessment_hours, o.service_hours_per_user, PART_KIND, PART_CLASS, items.cw,
-               items.klass, items.key, items.hours, items.kind, items.who, ratio_of)
+    work_items(counts, m, *part, coord, week, o.handoff_hours, length, pull, c.arenas, PART_KIND, PART_CLASS,
+               items.cw, items.klass, items.key, items.hours, items.kind, items.who, ratio_of)
     return items, ratio_of
 
 
