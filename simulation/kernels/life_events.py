@@ -390,7 +390,8 @@ def leaving_and_shocks(c, r, key, week, counts):
                 _start_sick_pay(c.benefit, c.benefit_weeks, c.sa_top_up, c.short_sick, i, False, counts)
             else:
                 _start_aap(c.benefit, c.benefit_weeks, c.sa_top_up, c.work_ability_assessed, c.employed, i, counts)
-    return left[:n_left], spells[:n_spells]
+    # (copies: a view would keep the slot-sized buffers alive as long as the recorder keeps the spells)
+    return left[:n_left].copy(), spells[:n_spells].copy()
 
 
 @compiled
@@ -531,7 +532,7 @@ def bookkeeping_and_drift(c, week, month_bit, year_end, income_table, codes, rat
             a[0, i], a[1, i], a[2, i], a[3, i], c.employed[i], ben, c.in_education[i], c.short_sick[i],
             c.sa_top_up[i], c.low_income[i], c.age[i] >= c.partner_from[i], c.nbr_activity[i], c.lost[i],
             income_table[ben], codes, rates, levels)
-    return spells[:n_spells]
+    return spells[:n_spells].copy()   # (a copy: a view would keep the slot-sized buffer alive)
 
 
 @compiled
