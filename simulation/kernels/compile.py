@@ -59,8 +59,8 @@ def week_key(root: int, week: int) -> np.uint64:
     the same citizen slot, week and purpose: common random numbers for comparisons, whatever the
     office does in between.
     """
-    mask = 2**64 - 1
-    z = (root + (week % 2**64) * 0x9E3779B97F4A7C15) & mask
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    mask = 2**64 - 1                     # (the mix of :func:`uniform`, in Python integers)
+    z = (root + (week % 2**64) * int(_GOLDEN)) & mask
+    z = ((z ^ (z >> 30)) * int(_MIX1)) & mask
+    z = ((z ^ (z >> 27)) * int(_MIX2)) & mask
     return np.uint64(z ^ (z >> 31))

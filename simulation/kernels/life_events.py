@@ -19,7 +19,7 @@ uniform per citizen, week and purpose, the purposes numbered below.
 Why the code has the shape it has: a call that takes the citizens' columns (a tuple of arrays,
 or arrays) costs a reference count per array, about a hundred nanoseconds per call for the whole
 tuple. So the kernels read the columns directly in their loop, the hazards are functions of
-numbers (:func:`_death_hazard`, :func:`_shock_hazards`, ...), and functions that take columns
+numbers (:func:`_leaving`, :func:`_shock`, :func:`_job_hazard`, ...), and functions that take columns
 (:func:`_start_aap`, :func:`_find_job`, ...) are called only for the few citizens they concern.
 """
 
@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..population import ECONOMY, HOUSING, JOBSEEKER, NEVER, NO_SPELL, SEEKS_WORK, WORK
 from ..vocabulary import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Benefit
 from .arenas import citizen_drift
 from .compile import compiled, uniform
@@ -41,9 +42,6 @@ SOCIAL_ASSISTANCE = int(Benefit.SOCIAL_ASSISTANCE)
 QUALIFICATION_PROGRAMME = int(Benefit.QUALIFICATION_PROGRAMME)
 DISABILITY = int(Benefit.DISABILITY_BENEFIT)
 EARLY_PENSION = int(Benefit.EARLY_PENSION)
-NO_SPELL = np.iinfo(np.int32).min
-NEVER = -(10**6)
-WORK, ACTIVITY, HOUSING, ECONOMY = 0, 1, 2, 3
 
 # purposes of the draws: one independent uniform per citizen, week and purpose
 MOVE, SHOCK, BENEFIT_ELIGIBLE, ILLNESS, LEAVE_SCHOOL, WORK_AFTER_SCHOOL, JOB, SICK_RECOVERY, SICK_PAY_END, \
@@ -150,14 +148,13 @@ NO_SHOCK, JOB_LOSS, EVICTION, DEBT = 0, 1, 2, 3
 @compiled
 def _jobseeker(alive, employed, in_education, benefit):
     """Registered unemployed: out of work and school, on no benefit but unemployment benefit or social assistance."""
-    return alive and not employed and not in_education and benefit in (NONE, UNEMPLOYMENT_BENEFIT, SOCIAL_ASSISTANCE)
+    return alive and not employed and not in_education and JOBSEEKER[benefit]
 
 
 @compiled
 def _seeks_work(employed, in_education, benefit):
     """Looks for work this week: out of work and school, a jobseeker or in the qualification programme."""
-    return not (employed or in_education) \
-        and benefit in (NONE, UNEMPLOYMENT_BENEFIT, SOCIAL_ASSISTANCE, QUALIFICATION_PROGRAMME)
+    return not (employed or in_education) and SEEKS_WORK[benefit]
 
 
 @compiled
@@ -187,7 +184,7 @@ def _shock(r, x, employed, benefit, traits, housing, economy, age):
     h_job = (1.0 if at_work else 0.0) * r.job_loss \
         * (r.job_loss_housing_lost if housing < r.theta else 1.0) * (1.0 + r.job_loss_complexity * traits)
     h_evict = r.eviction * (r.eviction_economy_lost if economy < r.theta else 1.0)
-    unsteady = not employed and benefit in (NONE, UNEMPLOYMENT_BENEFIT, SOCIAL_ASSISTANCE)
+    unsteady = not employed and JOBSEEKER[benefit]
     steady = benefit in (DISABILITY, EARLY_PENSION)
     h_debt = r.debt * (r.debt_out_of_work if unsteady else (r.debt_steady_income if steady else 1.0))
     h_debt *= np.exp(-r.debt_savings_per_year * (age - 40.0))
