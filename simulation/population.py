@@ -470,7 +470,9 @@ def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) 
       as much again at work or in school, less ``isolation_from_poverty`` with the economy lost
       (004:4341-4351).
 
-    The hot path of a week: one compiled pass over the slots (:func:`simulation.kernels.arena_drift`).
+    The week's step applies the same per-citizen drift (:func:`simulation.kernels.arenas.citizen_drift`)
+    inside its bookkeeping pass; this applies it to every slot at once (:func:`simulation.kernels.arena_drift`),
+    the form the tests check against plain numpy.
     """
     from .kernels import arena_drift  # numba only where used (command-line start-up)
 
