@@ -119,7 +119,7 @@ class Rates(NamedTuple):
     job_finding: float
     job_finding_floor: float
     work_arena_elasticity: float
-    complexity_penalty: float
+    complexity_factors: tuple    # (1 - complexity penalty) ** k for k = 0..3 traits (a table: pow is slow)
     job_lead_weight: float
     job_search_boost: float      # 1 + boost * effect scale
     short_sick_recovery: float
@@ -210,12 +210,20 @@ def _falls_ill(r, x, age, employed):
 
 
 @compiled
+def _square_or_power(x, exponent):
+    """x ** exponent, as x * x for the square (as LLVM and numpy compute a square): pow costs
+    more than the rest of a jobseeker's week."""
+    return x * x if exponent == 2.0 else x ** exponent
+
+
+@compiled
 def _job_hazard(r, work_arena, complexity, employed_contacts, helped):
     """Job finding: a hazard that falls with the work arena (duration dependence, 004:4445-4455)
     but never to zero, lower with complexity, higher with employed contacts (004:2367-2373) and
     for a while after job-search help from the office."""
-    h = r.job_finding * (r.job_finding_floor + (1.0 - r.job_finding_floor) * work_arena ** r.work_arena_elasticity) \
-        * (1.0 - r.complexity_penalty) ** complexity \
+    h = r.job_finding \
+        * (r.job_finding_floor + (1.0 - r.job_finding_floor) * _square_or_power(work_arena, r.work_arena_elasticity)) \
+        * r.complexity_factors[complexity] \
         * (1.0 - r.job_lead_weight + r.job_lead_weight * employed_contacts)
     return h * r.job_search_boost if helped else h
 
@@ -403,7 +411,7 @@ def transitions(c, r, key, week, counts):
             _leave_education(c.in_education, c.employed, r, key, i)
         ben = c.benefit[i]
         if _seeks_work(c.employed[i], c.in_education[i], ben):
-            complexity = np.float64(np.int8(c.health[i]) + np.int8(c.substance_use[i]) + np.int8(c.language[i]))
+            complexity = np.int8(c.health[i]) + np.int8(c.substance_use[i]) + np.int8(c.language[i])
             h = _job_hazard(r, a[WORK, i], complexity, c.nbr_employed[i], c.job_search_help_until[i] >= week)
             if uniform(key, i, JOB) < h:
                 _find_job(c.employed, c.benefit, c.benefit_weeks, c.weeks_out, i, counts)
