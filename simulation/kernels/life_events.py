@@ -158,8 +158,8 @@ def _seeks_work(employed, in_education, benefit):
 
 
 @compiled
-def _arenas_lost(a, i, theta):
-    return (a[0, i] < theta) + (a[1, i] < theta) + (a[2, i] < theta) + (a[3, i] < theta)
+def _arenas_lost(work, activity, housing, economy, theta):
+    return (work < theta) + (activity < theta) + (housing < theta) + (economy < theta)
 
 
 @compiled
@@ -359,7 +359,7 @@ def leaving_and_shocks(c, r, key, week, counts):
         ben = c.benefit[i]
         c.was_jobseeker[i] = _jobseeker(c.alive[i], c.employed[i], c.in_education[i], ben)
         if not c.alive[i]:
-            c.lost[i] = _arenas_lost(a, i, r.theta)
+            c.lost[i] = _arenas_lost(a[0, i], a[1, i], a[2, i], a[3, i], r.theta)
             continue
         u = uniform(key, i, MOVE)
         why = _leaving(r, c.age[i], ben, u)
@@ -369,9 +369,9 @@ def leaving_and_shocks(c, r, key, week, counts):
             n_left += 1
             n_spells = _close_spell(c.spell_start, i, week, spells, n_spells)
             c.alive[i] = False
-            c.lost[i] = _arenas_lost(a, i, r.theta)
+            c.lost[i] = _arenas_lost(a[0, i], a[1, i], a[2, i], a[3, i], r.theta)
             continue
-        c.lost[i] = _arenas_lost(a, i, r.theta)
+        c.lost[i] = _arenas_lost(a[0, i], a[1, i], a[2, i], a[3, i], r.theta)
         x = uniform(key, i, SHOCK)
         if x < r.shock_bound:
             traits = np.int8(c.health[i]) + np.int8(c.substance_use[i])
@@ -407,7 +407,7 @@ def transitions(c, r, key, week, counts):
     for i in range(len(c.alive)):
         if not c.alive[i]:
             continue
-        if c.in_education[i]:
+        if c.in_education[i] and uniform(key, i, LEAVE_SCHOOL) < r.leave_school:
             _leave_education(c.in_education, c.employed, r, key, i)
         ben = c.benefit[i]
         if _seeks_work(c.employed[i], c.in_education[i], ben):
@@ -417,39 +417,41 @@ def transitions(c, r, key, week, counts):
                 _find_job(c.employed, c.benefit, c.benefit_weeks, c.weeks_out, i, counts)
         elif ben == SICK_PAY:
             sick = _sick_leave(r, key, i, c.short_sick[i], c.graded_return_until[i] >= week, c.benefit_weeks[i])
-            _end_sick_pay(c, sick, i, counts)
+            if sick != STAYS_SICK:
+                _end_sick_pay(c, sick, i, counts)
         # (AAP begun this week, after sick pay, is not assessed until next week)
         aap = STAYS_ON_AAP
         if c.benefit[i] == AAP and c.benefit_weeks[i] > 0:
             aap = _aap(r, key, i, c.graded_return_until[i] >= week, c.work_ability_assessed[i], c.benefit_weeks[i],
                        c.age[i])
-            _end_aap(c, r, key, aap, i, counts)
+            if aap in (AAP_RECOVERS, AAP_ENDS_IN_DISABILITY):
+                _end_aap(c, r, key, aap, i, counts)
         if _other_disability(r, key, i, c.health[i], c.employed[i] or c.in_education[i], c.benefit[i], c.age[i]):
             _start_disability(c.benefit, c.benefit_weeks, c.employed, i, counts)
         if aap == AAP_RUNS_OUT:         # not disabled: job seeking
             c.benefit[i] = NONE
             c.benefit_weeks[i] = 0
             counts[AAP_EXITS] += 1
-        # unemployment benefit runs out; the qualification programme ends; early pension from 62
-        if _benefit_runs_out(r, c.benefit[i], c.benefit_weeks[i]):
-            c.benefit[i] = NONE
-        if _retires(r, key, i, c.employed[i], c.age[i], c.benefit[i]):
-            c.employed[i] = False
-            c.benefit[i] = EARLY_PENSION
+        c.employed[i], c.benefit[i] = _expiry_and_pension(r, key, i, c.employed[i], c.age[i], c.benefit[i],
+                                                          c.benefit_weeks[i])
 
 
 @compiled
 def _leave_education(in_education, employed, r, key, i):
-    """Students finish (or leave) education: most go straight to work, the rest look for it."""
-    if uniform(key, i, LEAVE_SCHOOL) < r.leave_school:
-        in_education[i] = False
-        employed[i] = uniform(key, i, WORK_AFTER_SCHOOL) < r.work_after_school
+    """A student finishes (or leaves) education: most go straight to work, the rest look for it."""
+    in_education[i] = False
+    employed[i] = uniform(key, i, WORK_AFTER_SCHOOL) < r.work_after_school
 
 
 @compiled
-def _retires(r, key, i, employed, age, benefit):
-    """Early pension from 62, for those in work on no benefit."""
-    return employed and age >= r.early_pension_age and benefit == NONE and uniform(key, i, PENSION) < r.early_pension
+def _expiry_and_pension(r, key, i, employed, age, benefit, weeks):
+    """Unemployment benefit runs out and the qualification programme ends; early pension from 62,
+    for those in work on no benefit. Returns (employed, benefit)."""
+    if _benefit_runs_out(r, benefit, weeks):
+        benefit = NONE
+    if employed and age >= r.early_pension_age and benefit == NONE and uniform(key, i, PENSION) < r.early_pension:
+        return False, EARLY_PENSION
+    return employed, benefit
 
 
 @compiled
@@ -466,8 +468,6 @@ def _find_job(employed, benefit, benefit_weeks, weeks_out, i, counts):
 @compiled
 def _end_sick_pay(c, outcome, i, counts):
     """Sick pay ends: recovered (a long-term problem resolved), or after a year in disability or AAP."""
-    if outcome == STAYS_SICK:
-        return
     if outcome == RECOVERS:
         if not c.short_sick[i]:
             c.health[i] = False
@@ -486,8 +486,6 @@ def _end_sick_pay(c, outcome, i, counts):
 @compiled
 def _end_aap(c, r, key, outcome, i, counts):
     """AAP ends in recovery (most go to work) or in disability (its time limit is handled by the caller)."""
-    if outcome not in (AAP_RECOVERS, AAP_ENDS_IN_DISABILITY):
-        return
     counts[AAP_EXITS] += 1
     if outcome == AAP_RECOVERS:
         c.health[i] = False
