@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from operator import attrgetter
 
 import numpy as np
 import scipy.sparse as sp
@@ -101,8 +102,8 @@ class Citizens:
     next_id: int = 0
     stream_root: int = 0                                   # root of the life events' counter-based draws
     last_outflow: int = 0                                  # leavers last week: this week's newcomers
-    nbr_employed: np.ndarray | None = None                 # what each citizen sees in their network
-    nbr_activity: np.ndarray | None = None
+    nbr_employed: np.ndarray = field(default_factory=lambda: np.zeros(0))   # what each citizen sees in their
+    nbr_activity: np.ndarray = field(default_factory=lambda: np.zeros(0))   # network (empty until the first refresh)
     ties: sp.csr_matrix | None = None                      # the social network over slots
 
     @classmethod
@@ -147,11 +148,7 @@ class Citizens:
         (:class:`simulation.kernels.life_events.Life`)."""
         from .kernels.life_events import Life
 
-        def column(name):   # (what citizens see of their contacts is None until the first refresh)
-            value = getattr(self, name)
-            return np.zeros(0) if value is None else value
-
-        return Life(*(column(name) for name in Life._fields))
+        return Life._make(_life_columns()(self))
 
     def complexity(self) -> np.ndarray:
         """Traits that make work harder to reach: health, substance use, language (004:2891-2896)."""
@@ -162,8 +159,18 @@ class Citizens:
         return self.alive & ((self.benefit == Benefit.SOCIAL_ASSISTANCE) | self.sa_top_up)
 
 
+@lru_cache(maxsize=1)
 def _columns():
-    return [f for f in fields(Citizens) if "dtype" in f.metadata]
+    """The declared per-citizen columns (cached: ``fields`` is slow, and slots are reset every week)."""
+    return tuple(f for f in fields(Citizens) if "dtype" in f.metadata)
+
+
+@lru_cache(maxsize=1)
+def _life_columns():
+    """Gets the life-event kernels' columns from Citizens, in their order (built once: twice a week)."""
+    from .kernels.life_events import Life
+
+    return attrgetter(*Life._fields)
 
 
 @dataclass
@@ -373,7 +380,7 @@ def step(c: Citizens, s: Scenario, rng: np.random.Generator, week: int, free_slo
     counts = np.zeros(len(EVENTS), dtype=np.int64)
     left, spells_at_leaving = leaving_and_shocks(c.life(), rates, key, week, counts)
     c.last_outflow = len(left)
-    if week % NETWORK_REFRESH_WEEKS == 0 or c.nbr_employed is None or len(c.nbr_employed) != c.capacity:
+    if week % NETWORK_REFRESH_WEEKS == 0 or len(c.nbr_employed) != c.capacity:
         c.nbr_employed, c.nbr_activity = neighbour_means(c, c.ties)
     life = c.life()
     transitions(life, rates, key, week, counts)

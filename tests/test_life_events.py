@@ -248,7 +248,7 @@ def reference_step(c: Citizens, s, rng, week: int, free_slots) -> WeekEvents:
     lost = c.arenas_lost(s.arenas.loss_threshold)
     shocks(c, s, U, u, ev)
     illness(c, s, U, u, ev)
-    if week % population.NETWORK_REFRESH_WEEKS == 0 or c.nbr_employed is None:
+    if week % population.NETWORK_REFRESH_WEEKS == 0 or len(c.nbr_employed) != c.capacity:
         c.nbr_employed, c.nbr_activity = population.neighbour_means(c, c.ties)
     leave_education(c, s, U)
     find_jobs(c, s, U, week, ev)
