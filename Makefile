@@ -49,11 +49,13 @@ notebooks: $(STAMP)
 dashboard: $(STAMP)
 	$(BIN)/marginsim dashboard
 
+# test files are spread over the cores (-n auto), each file whole on one worker (--dist loadfile:
+# a file's shared fixtures are built once, and the browser tests share one server)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q tests --nbmake notebooks --nbmake-timeout=600
+	$(BIN)/python -m pytest -q tests --nbmake notebooks --nbmake-timeout=600 -n auto --dist loadfile
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q tests -m "not browser"
+	$(BIN)/python -m pytest -q tests -m "not browser" -n auto --dist loadfile
 
 lint: $(STAMP)   # both checks run; it fails if either finds something
 	@status=0; \
