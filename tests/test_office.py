@@ -348,9 +348,10 @@ def test_more_competent_caseworkers_move_their_users_further(organisations):
 
 def this_weeks_items(m):
     """The work items the office would build for the model's next week, from its public state."""
+    from simulation.office import OfficeWeek
+
     o, c = m.office, m.citizens
-    pool = o.pool(c)
-    need = o.needs(c, pool, m.week)
+    pool, need, _, _ = o.needs_and_registration(c, m.week, OfficeWeek())
     return pool, week_items(o, c, m.week, pool, need.work, need.housing_social, np.zeros(0, dtype=np.int64))[0]
 
 

@@ -16,9 +16,9 @@ Modules are named after the submodel, kernels after the mechanism they implement
   :func:`bookkeeping_and_drift`, a citizen's week outside the office (population.step);
 * :mod:`.census`: :func:`population_census` and :func:`office_census`, the week's counts for the
   indicators over the population and over the office's known slots (metrics.Recorder);
-* :mod:`.office`, the office's week, in its order: :func:`office_pool` and :func:`office_needs`, who
-  can need the office and what they need (Office.pool, .needs); ``registration_and_releases``,
-  registration, releases, caseloads and who awaits a caseworker (Office.register_and_release);
+* :mod:`.office`, the office's week, in its order: ``needs_and_registration`` (with ``office_pool``),
+  who can need the office and what they need, registration, releases, caseloads, who awaits a
+  caseworker, and the arenas lost (Office.needs_and_registration);
   ``route_users`` and ``take_on``, routing and hand-offs (office/handoffs.py); ``work_demand`` and
   ``work_items``, the week's work items and the time pressure (office/work.py, with
   ``creaming_base`` and ``creaming_key`` for creaming.py); ``allocate_hours``, the allocation of
@@ -33,8 +33,7 @@ passing arrays to a call costs more than such a helper's work.
 from .arenas import arena_drift, arenas_lost, contacts_means
 from .census import office_census, population_census
 from .compile import compiled, stream_root, uniform, uniform_reference, week_key
-from .office import office_needs, office_pool
 
 __all__ = ["arena_drift", "arenas_lost", "compiled", "contacts_means", "office_census",
-           "office_needs", "office_pool", "population_census", "stream_root", "uniform", "uniform_reference",
+           "population_census", "stream_root", "uniform", "uniform_reference",
            "week_key"]

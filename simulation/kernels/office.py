@@ -13,59 +13,6 @@ import numpy as np
 
 from .compile import compiled, inlined
 
-
-@compiled
-def office_pool(alive, employed, benefit, sa_top_up, economy, registered, intake_due, sa_pending, theta, no_benefit):
-    """Slots that can need the office, in slot order (office.Office.pool): the living out of work, on a
-    benefit, on social assistance or with their economy lost, and everyone the office already knows."""
-    n = len(alive)
-    keep = np.empty(n, dtype=np.bool_)
-    k = 0
-    for i in range(n):
-        at_risk = (not employed[i]) | (benefit[i] != no_benefit) | sa_top_up[i] | (economy[i] < theta)
-        keep[i] = (alive[i] & at_risk) | registered[i] | intake_due[i] | sa_pending[i]
-        k += keep[i]
-    pool = np.empty(k + 1, dtype=np.int64)
-    j = 0
-    for i in range(n):           # every slot written, the next kept one over it: no branch to mispredict
-        pool[j] = i
-        j += keep[i]
-    return pool[:k]
-
-
-@compiled
-def office_needs(pool, alive, employed, in_education, benefit, short_sick, benefit_weeks, sa_top_up, a, registered,
-                 sa_pending, sa_applied, week, theta, sick_leave_follow_up_weeks, codes):
-    """Who in ``pool`` needs work follow-up, social assistance, or housing and social follow-up
-    (office.Office.needs); social-assistance applications are made (``sa_applied`` = ``week``) and
-    withdrawn (``sa_pending``) in place. ``codes``: (disability, early pension, sick pay, social
-    assistance, qualification programme) benefit codes."""
-    disability, early_pension, sick_pay, social_assistance, qualification = codes
-    m = len(pool)
-    work = np.empty(m, dtype=np.bool_)
-    economic = np.empty(m, dtype=np.bool_)
-    housing_social = np.empty(m, dtype=np.bool_)
-    for j in range(m):
-        i = pool[j]
-        ben = benefit[i]
-        live = alive[i]
-        student = in_education[i]
-        out_of_work = live & (not employed[i]) & (not student) & (ben != disability) & (ben != early_pension) \
-            & (ben != sick_pay)
-        long_sick = live & (ben == sick_pay) & (not short_sick[i]) & (benefit_weeks[i] >= sick_leave_follow_up_weeks)
-        work[j] = out_of_work | long_sick
-        on_sa = (ben == social_assistance) | sa_top_up[i]
-        eligible = live & (not on_sa) & (not student) & (a[3, i] < theta)
-        pending = sa_pending[i]
-        if eligible and not pending:
-            sa_applied[i] = week
-        pending = (pending | eligible) & eligible        # withdrawn if no longer eligible
-        sa_pending[i] = pending
-        economic[j] = live & (on_sa | (ben == qualification) | pending)
-        housing_social[j] = registered[i] & live & (ben != disability) & ((a[2, i] < theta) | (a[1, i] < theta))
-    return work, economic, housing_social
-
-
 # ---- the week's work items (office/work.py) --------------------------------------------------
 #: the parts of the week's items, in the order they are listed (and so the order of ties)
 INTAKE_PART, DECISION_PART, RENEWAL_PART, COORDINATION_PART, ASSESSMENT_PART, DIALOGUE_PART = range(6)
@@ -601,7 +548,7 @@ def follow_up_sessions(row, who, cw, kind, hours, done, ratio, session_kind, wee
 
 
 # ---- registration, releases, caseloads and who awaits a caseworker (office/office.py) -----------
-#: the week's tallies of :func:`registration_and_releases`, in the order it returns them
+#: the week's tallies of :func:`needs_and_registration`, in the order it returns them
 NEW_USERS, RELEASED_EMPLOYED, RELEASED_NEED_ENDED, RELEASED_DISABILITY = range(4)
 ENDED_SPELLS, ENDED_CONTACT_POINTS, ENDED_HANDOFFS, ENDED_TO_WORK, ENDED_TO_DISABILITY = range(4, 9)
 TALLIES = 9
@@ -609,7 +556,7 @@ TALLIES = 9
 
 @inlined
 def intake_queue(needs_office, registered, due):
-    """A user's place in the intake queue (Office.register_and_release): a new user needing the
+    """A user's place in the intake queue (:func:`needs_and_registration`): a new user needing the
     office joins it; one whose need ended before the intake leaves it. Returns (due, new, dropped)."""
     if needs_office and not registered and not due:
         return True, True, False
@@ -656,14 +603,80 @@ def end_office_spells(ended, employed, benefit, disability, never, tally, cw, re
         parked_until[i] = last_session[0, i] = last_session[1, i] = never
 
 
-@compiled
-def registration_and_releases(pool, need_work, need_economic, need_hs, week, disability, never, employed, benefit,
-                              intake_due, registered, intake_week, cw, sessions_same, blocked_until, contact_points,
-                              handoffs, need_level, failures, had_session, dialogue_held, parked_until, last_session,
-                              caseload, awaiting):
-    """Registration, releases, caseloads and who awaits a caseworker, user by user in one pass over
-    ``pool`` (Office.register_and_release; the four read the same columns):
+@inlined
+def could_need_office(alive, employed, benefit, sa_top_up, economy, registered, intake_due, sa_pending, theta,
+                      no_benefit):
+    """Whether a slot belongs to the office's pool (Office.step): the living out of work, on a
+    benefit, on social assistance or with their economy lost, and everyone the office already knows."""
+    at_risk = (not employed) | (benefit != no_benefit) | sa_top_up | (economy < theta)
+    return (alive & at_risk) | registered | intake_due | sa_pending
 
+
+@inlined
+def follow_up_needs(alive, employed, student, ben, short_sick, benefit_weeks, registered, activity, housing, theta,
+                    disability, early_pension, sick_pay, sick_leave_follow_up_weeks):
+    """Whether a user needs work follow-up (jobseekers, AAP users, programme participants, and workers
+    on long sick leave from week ``sick_leave_follow_up_weeks``) and housing and social follow-up (a
+    registered user, not on disability benefit, whose activity or housing is lost)."""
+    out_of_work = alive & (not employed) & (not student) & (ben != disability) & (ben != early_pension) \
+        & (ben != sick_pay)
+    long_sick = alive & (ben == sick_pay) & (not short_sick) & (benefit_weeks >= sick_leave_follow_up_weeks)
+    housing_social = registered & alive & (ben != disability) & ((housing < theta) | (activity < theta))
+    return out_of_work | long_sick, housing_social
+
+
+@inlined
+def assistance_need(alive, student, ben, sa_top_up, economy, pending, theta, social_assistance, qualification):
+    """Social assistance is means-tested: anyone living without means, not a student and not on it
+    already, may apply; an application no longer eligible is withdrawn. Returns (the economic
+    task is needed, an application is pending, one is made this week)."""
+    on_sa = (ben == social_assistance) | sa_top_up
+    eligible = alive & (not on_sa) & (not student) & (economy < theta)
+    applies = eligible and not pending
+    pending = (pending | eligible) & eligible
+    return alive & (on_sa | (ben == qualification) | pending), pending, applies
+
+
+@compiled
+def office_pool(alive, employed, benefit, sa_top_up, a, registered, intake_due, sa_pending, theta, no_benefit, lost):
+    """The slots that can need the office (:func:`could_need_office`), in slot order, and every
+    slot's arenas below ``theta`` into ``lost`` (Citizens.arenas_lost): the part of
+    :func:`needs_and_registration` over every slot. A first loop decides slot by slot, nothing
+    carried over (so it is vectorised), a second lists the slots kept."""
+    n = len(alive)
+    keep = np.empty(n, dtype=np.bool_)
+    m = 0
+    for i in range(n):
+        economy = a[3, i]
+        lost[i] = (a[0, i] < theta) + (a[1, i] < theta) + (a[2, i] < theta) + (economy < theta)
+        keep[i] = could_need_office(alive[i], employed[i], benefit[i], sa_top_up[i], economy, registered[i],
+                                    intake_due[i], sa_pending[i], theta, no_benefit)
+        m += keep[i]
+    pool = np.empty(m + 1, dtype=np.int64)
+    j = 0
+    for i in range(n):           # every slot written, the next kept one over it: no branch to mispredict
+        pool[j] = i
+        j += keep[i]
+    return pool[:m]
+
+
+@compiled
+def needs_and_registration(alive, employed, in_education, benefit, short_sick, benefit_weeks, sa_top_up, a,
+                           registered, intake_due, sa_pending, sa_applied, intake_week, cw, sessions_same,
+                           blocked_until, contact_points, handoffs, need_level, failures, had_session, dialogue_held,
+                           parked_until, last_session, caseload, week, theta, sick_leave_follow_up_weeks, codes,
+                           never, needs, awaiting, lost):
+    """Who needs the office this week and what follows, user by user (Office.needs_and_registration;
+    it replaces Office.pool, .needs, .register_and_release and Citizens.arenas_lost, which read the
+    same columns): a pass over the population, then one over the pool.
+
+    * the pool (:func:`office_pool`, which also counts every slot's arenas lost): the slots that
+      can need the office, in slot order; everything below is for the pool's slots, ``j`` their
+      place in it;
+    * their needs: work follow-up and housing and social follow-up (:func:`follow_up_needs`), and
+      social assistance (:func:`assistance_need`; applications are made, ``sa_applied`` = ``week``,
+      and withdrawn, ``sa_pending``, in place); ``needs`` (3, slots): rows work, economic,
+      housing and social, entry ``j``;
     * new users wait for intake (``intake_due``, ``intake_week``); an intake no longer needed is
       dropped, and its caseworker released;
     * a registered user's tasks whose need ended are released (the caseworker lets the user go, a
@@ -672,25 +685,42 @@ def registration_and_releases(pool, need_work, need_economic, need_hs, week, dis
       the pass: such a user holds no caseworker and awaits none);
     * ``caseload``: distinct users per caseworker over the economic, work and housing/social tasks,
       counted anew (a user counts once for a caseworker who holds two or three of their tasks);
-    * ``awaiting`` (4, pool): the slots awaiting a caseworker, task by task, each in pool order:
+    * ``awaiting`` (4, slots): the slots awaiting a caseworker, task by task, each in pool order:
       intake for those due it without one, and each task a registered user needs, lacks a
       caseworker for and is not in transit for.
 
-    Only registered users hold a caseworker for those tasks, and every registered user is in the
-    pool, so counting the pool's registered users counts every caseload. Running tallies are
-    local variables, not array entries (an entry updated every iteration chains the iterations
-    through memory). Returns the number awaiting each task and the week's tallies (NEW_USERS ...
-    ENDED_TO_DISABILITY).
+    ``codes``: (no benefit, disability, early pension, sick pay, social assistance, qualification
+    programme) benefit codes. Only registered users hold a caseworker for those tasks, and every
+    registered user is in the pool, so counting the pool's registered users counts every
+    caseload. Running tallies are local variables, not array entries (an entry updated every
+    iteration chains the iterations through memory). Returns the pool, the number awaiting each
+    task and the week's tallies (NEW_USERS ... ENDED_TO_DISABILITY).
     """
+    no_benefit, disability, early_pension, sick_pay, social_assistance, qualification = \
+        codes[0], codes[1], codes[2], codes[3], codes[4], codes[5]
+    pool = office_pool(alive, employed, benefit, sa_top_up, a, registered, intake_due, sa_pending, theta, no_benefit,
+                       lost)
+    m = len(pool)
     counts = np.zeros(4, dtype=np.int64)
     tally = np.zeros(TALLIES, dtype=np.int64)
     caseload[:] = 0
-    ended = np.empty(len(pool) + 1, dtype=np.int64)
+    ended = np.empty(m + 1, dtype=np.int64)
     new_users = n_intake = n_ended = 0
-    for j in range(len(pool)):
+    for j in range(m):
         i = pool[j]
-        need = (need_economic[j], need_work[j], need_hs[j])     # by task, economic first
-        due, new, dropped = intake_queue(need[0] or need[1], registered[i], intake_due[i])
+        reg, due, ben, live, emp = registered[i], intake_due[i], benefit[i], alive[i], employed[i]
+        economy = a[3, i]
+        student = in_education[i]
+        work, hs = follow_up_needs(live, emp, student, ben, short_sick[i], benefit_weeks[i], reg, a[1, i], a[2, i],
+                                   theta, disability, early_pension, sick_pay, sick_leave_follow_up_weeks)
+        economic, pending, applies = assistance_need(live, student, ben, sa_top_up[i], economy, sa_pending[i],
+                                                     theta, social_assistance, qualification)
+        if applies:
+            sa_applied[i] = week
+        sa_pending[i] = pending
+        needs[0, j], needs[1, j], needs[2, j] = work, economic, hs
+        need = (economic, work, hs)                                 # by task, economic first
+        due, new, dropped = intake_queue(economic or work, reg, due)
         intake_due[i] = due
         new_users += new
         if new:
@@ -699,9 +729,9 @@ def registration_and_releases(pool, need_work, need_economic, need_hs, week, dis
             cw[0, i] = -1
         awaiting[0, n_intake] = i              # who awaits intake (kept if due without a caseworker)
         n_intake += due and cw[0, i] < 0
-        if not registered[i]:
+        if not reg:
             continue
-        reason = release_reason(employed[i], benefit[i] == disability)
+        reason = release_reason(emp, ben == disability)
         for task in range(1, 4):
             if cw[task, i] >= 0 and not need[task - 1]:             # the need ended: released
                 tally[reason] += 1
@@ -709,13 +739,13 @@ def registration_and_releases(pool, need_work, need_economic, need_hs, week, dis
                 if task >= 2:
                     sessions_same[task - 2, i] = 0
         ended[n_ended] = i                     # no need left: the office spell ends (kept if so)
-        n_ended += not (need[0] or need[1] or need[2])
+        n_ended += not (economic or work or hs)
         open_ = week >= blocked_until[i]       # (not in transit)
-        economic, work = cw[1, i], cw[2, i]
+        economic_cw, work_cw = cw[1, i], cw[2, i]
         for task in range(1, 4):
             k = cw[task, i]
             if k >= 0:
-                caseload[k] += first_holder(task, k, economic, work)
+                caseload[k] += first_holder(task, k, economic_cw, work_cw)
             elif need[task - 1] and open_:                          # awaits a caseworker
                 awaiting[task, counts[task]] = i
                 counts[task] += 1
@@ -723,7 +753,7 @@ def registration_and_releases(pool, need_work, need_economic, need_hs, week, dis
     tally[NEW_USERS] = new_users
     end_office_spells(ended[:n_ended], employed, benefit, disability, never, tally, cw, registered, need_level,
                       failures, handoffs, contact_points, had_session, dialogue_held, parked_until, last_session)
-    return counts, tally
+    return pool[:m], counts, tally
 
 
 # ---- routing and hand-offs (office/handoffs.py) -----------------------------------------------------

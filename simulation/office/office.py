@@ -11,9 +11,9 @@ for a target group. The organisation models are unit lists over the same code:
 * target-group teams: a team owns e.g. youth or the heaviest users for every task
   (002:5097-5133, 002:5164-5172); the rest go to line-split units.
 
-The week (:meth:`Office.step`) reads as the submodels of docs/ODD.md: who needs the office
-(:meth:`needs`), releases and the end of office spells, assignments and hand-offs
-(handoffs.py), the work items and their priorities (work.py, creaming.py), the allocation of
+The week (:meth:`Office.step`) reads as the submodels of docs/ODD.md: who needs the office,
+with releases and the end of office spells (:meth:`needs_and_registration`), assignments and
+hand-offs (handoffs.py), the work items and their priorities (work.py, creaming.py), the allocation of
 hours (crowding_out.py), what the done items change (sessions.py), and the census (census.py).
 """
 
@@ -26,7 +26,7 @@ import numpy as np
 
 from ..population import Citizens, WeekEvents
 from ..scenario import Scenario
-from ..vocabulary import TASKS, Activity, Arena, Benefit, NeedLevel, Task, by_member
+from ..vocabulary import TASKS, Activity, Benefit, NeedLevel, Task, by_member
 from . import census, handoffs, sessions
 from .crowding_out import allocate, cover
 from .staff import Staff
@@ -35,6 +35,9 @@ from .work import KIND_ACTIVITY, KIND_TASK, SICK_LEAVE_FOLLOW_UP_WEEKS, WorkItem
 
 #: tasks a user can be released from when the need ends (intake ends at intake)
 RELEASABLE = (Task.ECONOMIC, Task.WORK, Task.HOUSING_SOCIAL)
+#: the benefit codes the week's needs read (:func:`simulation.kernels.office.needs_and_registration`)
+NEED_CODES = np.array([Benefit.NONE, Benefit.DISABILITY_BENEFIT, Benefit.EARLY_PENSION, Benefit.SICK_PAY,
+                       Benefit.SOCIAL_ASSISTANCE, Benefit.QUALIFICATION_PROGRAMME], dtype=np.int64)
 
 
 @dataclass
@@ -122,11 +125,8 @@ class Office:
         us.sessions_week.fill(0)
         us.hours_week.fill(0.0)
         self.staff_week(week, rng, pool=self.known)
-        pool = self.pool(c)
+        pool, need, awaiting, lost = self.needs_and_registration(c, week, wk)
         self.known = pool
-        need = self.needs(c, pool, week)
-        awaiting = self.register_and_release(c, pool, need, week, wk)
-        lost = c.arenas_lost(self.s.arenas.loss_threshold)
         coord = self.assign_all(c, awaiting, lost, week, rng, wk)
         items, ratio = week_items(self, c, week, pool, need.work, need.housing_social, coord)
         budget = self.staff.budget
@@ -141,47 +141,33 @@ class Office:
         census.follow_up_census(self, c, pool, need.work | need.housing_social, items, done, wk)
         return wk    # (caseloads are current: recounted with the releases, kept up by assignments since)
 
-    def pool(self, c: Citizens) -> np.ndarray:
-        """Slots that can need the office: out of work, on a benefit, economy lost, or already known.
-        Everything below works on this pool (a fraction of the population), in slot order."""
-        from ..kernels import office_pool  # numba only where used (command-line start-up)
-
-        us = self.users
-        return office_pool(c.alive, c.employed, c.benefit, c.sa_top_up, c.arenas[Arena.ECONOMY], us.registered,
-                           us.intake_due, us.sa_pending, self.s.arenas.loss_threshold, int(Benefit.NONE))
-
-    def needs(self, c: Citizens, pool: np.ndarray, week: int) -> Needs:
-        """Who needs work follow-up, social assistance, or housing and social follow-up.
+    def needs_and_registration(self, c: Citizens, week: int, wk: OfficeWeek):
+        """Who can need the office this week (the pool: out of work, on a benefit, economy lost, or
+        already known; everything after works on it, in slot order) and what they need; new users
+        wait for intake, and those whose need ended before it leave the queue; tasks whose need
+        ended are released, and a user with no need left ends the office spell; caseloads are
+        recounted.
 
         Work follow-up: jobseekers, AAP users, programme participants, and workers on long sick
         leave from week 8. Social assistance: means-tested, anyone without means may apply.
-        """
-        from ..kernels import office_needs  # numba only where used (command-line start-up)
+        Housing and social follow-up: registered users whose housing or activity is lost.
 
-        us = self.users
-        codes = (int(Benefit.DISABILITY_BENEFIT), int(Benefit.EARLY_PENSION), int(Benefit.SICK_PAY),
-                 int(Benefit.SOCIAL_ASSISTANCE), int(Benefit.QUALIFICATION_PROGRAMME))
-        work, economic, hs = office_needs(pool, c.alive, c.employed, c.in_education, c.benefit, c.short_sick,
-                                          c.benefit_weeks, c.sa_top_up, c.arenas, us.registered, us.sa_pending,
-                                          us.sa_applied, week, self.s.arenas.loss_threshold,
-                                          SICK_LEAVE_FOLLOW_UP_WEEKS, codes)
-        return Needs(work=work, economic=economic, housing_social=hs)
-
-    def register_and_release(self, c: Citizens, pool, need: Needs, week: int, wk: OfficeWeek) -> list[np.ndarray]:
-        """New users wait for intake, and those whose need ended before it leave the queue; tasks
-        whose need ended are released, and a user with no need left ends the office spell;
-        caseloads are recounted; returns who awaits a caseworker for each task (in ``TASKS``
-        order; slots in pool order). One compiled pass over the pool, as the four read the same
-        columns (:func:`simulation.kernels.office.registration_and_releases`)."""
+        Returns the pool, the needs (masks over the pool), who awaits a caseworker for each task
+        (in ``TASKS`` order; slots in pool order) and every slot's arenas lost. One compiled pass
+        over the population, as these read the same columns
+        (:func:`simulation.kernels.office.needs_and_registration`)."""
         from ..kernels import office as k  # numba only where used (command-line start-up)
 
-        us, space = self.users, self.workspace
-        awaiting = space.array("awaiting", (4, len(pool)), np.int64)
-        counts, tally = k.registration_and_releases(
-            pool, need.work, need.economic, need.housing_social, week, int(Benefit.DISABILITY_BENEFIT), NEVER,
-            c.employed, c.benefit, us.intake_due, us.registered, us.intake_week, us.cw, us.sessions_same,
+        us, space, n = self.users, self.workspace, len(c.alive)
+        needs = space.array("needs", (3, n), np.bool_)
+        awaiting = space.array("awaiting", (4, n), np.int64)
+        lost = space.array("lost", n, np.int8)
+        pool, counts, tally = k.needs_and_registration(
+            c.alive, c.employed, c.in_education, c.benefit, c.short_sick, c.benefit_weeks, c.sa_top_up, c.arenas,
+            us.registered, us.intake_due, us.sa_pending, us.sa_applied, us.intake_week, us.cw, us.sessions_same,
             us.blocked_until, us.contact_points, us.handoffs, us.need_level, us.failures, us.had_session,
-            us.dialogue_held, us.parked_until, us.last_session, self.staff.caseload, awaiting)
+            us.dialogue_held, us.parked_until, us.last_session, self.staff.caseload, week,
+            float(self.s.arenas.loss_threshold), SICK_LEAVE_FOLLOW_UP_WEEKS, NEED_CODES, NEVER, needs, awaiting, lost)
         wk.new_users = int(tally[k.NEW_USERS])
         wk.releases[:3] += tally[k.RELEASED_EMPLOYED:k.RELEASED_DISABILITY + 1]
         wk.ended_spells += int(tally[k.ENDED_SPELLS])
@@ -189,7 +175,9 @@ class Office:
         wk.ended_handoffs += int(tally[k.ENDED_HANDOFFS])
         wk.ended_to_work += int(tally[k.ENDED_TO_WORK])
         wk.ended_to_disability += int(tally[k.ENDED_TO_DISABILITY])
-        return [awaiting[task, :counts[task]] for task in range(len(TASKS))]
+        m = len(pool)
+        need = Needs(work=needs[0, :m], economic=needs[1, :m], housing_social=needs[2, :m])
+        return pool, need, [awaiting[task, :counts[task]] for task in range(len(TASKS))], lost
 
     def assign_all(self, c, awaiting: list[np.ndarray], lost, week, rng, wk) -> np.ndarray:
         """Caseworkers for intake and for every task a user needs and lacks (``awaiting``, by task:
