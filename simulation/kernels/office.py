@@ -463,88 +463,101 @@ def need_level(lost, health, disabled):
     return max(level, 3) if health else level
 
 
+@inlined
+def portfolio_gain(held, substance_use, housing, language, theta, portfolio_effect):
+    """The factor on a housing and social session's gain from a service the office holds for the
+    user's need (work.portfolio_need for one user; ``held``, a tuple of flags: substance use,
+    housing, introduction)."""
+    need = (held[0] and substance_use) or (held[1] and housing < theta) or (held[2] and language)
+    return 1.0 + portfolio_effect * (1.0 if need else 0.0)
+
+
 @compiled
-def follow_up_sessions(row, who, cw, kind, hours, done, ratio, session_kind, week, lost, competence, pressure,
+def follow_up_sessions(who, cw, kind, hours, done, ratio, session_kinds, week, lost, competence, pressure,
                        draws, effects, rules, held, theta, reassessment_hours, service_hours, codes,
                        user_cw, had_session, intake_week, sessions_week, hours_week, sessions_same, reassess,
                        last_session, last_position, failures, parked_until, need_level_of, a, benefit, benefit_weeks,
                        health, substance_use, language, graded_return_until, job_search_help_until):
-    """The follow-up sessions of one row (0 work, 1 housing and social) held this week and what they
-    change (sessions.follow_up), user by user in item order.
+    """The follow-up sessions held this week and what they change (sessions.follow_up), row by row (0
+    work, then 1 housing and social; ``session_kinds``: the WorkKind of each), user by user in item
+    order within a row, in one call.
 
     ``effects``: (continuity start, time per arena lost, effect scale, portfolio effect, work,
     housing, activity and economy effects, qualification uptake); ``rules``: (continuity sessions,
     graded-return weeks, job-search-help weeks, parking after failures, parking review weeks);
     ``codes``: (sick pay, AAP, social assistance, qualification programme, disability benefit);
     ``draws``: a uniform number per work session held, in item order (the uptake of the
-    qualification programme). Returns the week's counts: slipped, held, early, first sessions,
-    weeks waited for first sessions, parked, qualification starts.
+    qualification programme). Returns the week's counts: slipped, held (by row), early, first
+    sessions, weeks waited for first sessions, parked, qualification starts.
     """
     cs, per_lost, scale, portfolio_effect = effects[0], effects[1], effects[2], effects[3]
     n_cont, graded_weeks, search_weeks, park_after, park_weeks = rules[0], rules[1], rules[2], rules[3], rules[4]
     sick_pay, aap, social_assistance, qualification, disability = codes[0], codes[1], codes[2], codes[3], codes[4]
-    task = 2 + row
     held = (held[0], held[1], held[2])      # (scalars, not an array, into the inlined helper)
-    slipped = held_n = early = first = first_wait = parked = starts = 0
+    slipped = early = first = first_wait = parked = starts = 0
+    held_by_row = np.zeros(2, dtype=np.int64)
     d = 0
-    for t in range(len(who)):
-        if kind[t] != session_kind:
-            continue
-        if not done[t]:
-            slipped += ratio[t] >= 1.0
-            continue
-        i, c, h = who[t], cw[t], hours[t]
-        held_n += 1
-        early += ratio[t] < 1.0
-        if not had_session[i]:
-            first += 1
-            first_wait += week - intake_week[i]
-        had_session[i] = True
-        sessions_week[i] += 1
-        hours_week[i] = hours_week[i] + h
-        same = sessions_same[row, i]
-        own = c == user_cw[task, i]            # held by the user's own caseworker, not a colleague covering
-        # reading the case makes no progress
-        useful = max(h - extra_hours(row, reassess[row, i], substance_use[i], a[2, i], language[i], held, theta,
-                                     reassessment_hours, service_hours), 0.0)
-        continuity = cs + (1.0 - cs) * min(same if own else 0, n_cont) / n_cont
-        gain = useful * competence[c, task] * continuity / (1.0 + per_lost * lost[i]) * scale
-        if row == 1 and (held[0] or held[1] or held[2]):
-            need = (held[0] and substance_use[i]) or (held[1] and a[2, i] < theta) or (held[2] and language[i])
-            gain = gain * (1.0 + portfolio_effect * (1.0 if need else 0.0))
-        if own:
-            reassess[row, i] = False
-        if row == 0:
-            # the route that fits: activation for the sick and AAP users, job-search help for others;
-            # the work arena builds, more for those far from work; perhaps the qualification programme
-            a[0, i] = min(a[0, i] + effects[4] * gain * (1.0 - a[0, i]), 1.0)
-            ben = benefit[i]
-            if ben in (sick_pay, aap):
-                graded_return_until[i] = week + graded_weeks
+    for row in range(2):
+        task, session_kind = 2 + row, session_kinds[row]
+        held_n = 0
+        for t in range(len(who)):
+            if kind[t] != session_kind:
+                continue
+            if not done[t]:
+                slipped += ratio[t] >= 1.0
+                continue
+            i, c, h = who[t], cw[t], hours[t]
+            held_n += 1
+            early += ratio[t] < 1.0
+            fresh = not had_session[i]             # a first session: counted with the weeks waited for it
+            first += fresh
+            first_wait += (week - intake_week[i]) * fresh
+            had_session[i] = True
+            sessions_week[i] += 1
+            hours_week[i] = hours_week[i] + h
+            same = sessions_same[row, i]
+            own = c == user_cw[task, i]            # held by the user's own caseworker, not a colleague covering
+            # reading the case makes no progress
+            useful = max(h - extra_hours(row, reassess[row, i], substance_use[i], a[2, i], language[i], held, theta,
+                                         reassessment_hours, service_hours), 0.0)
+            continuity = cs + (1.0 - cs) * min(same if own else 0, n_cont) / n_cont
+            gain = useful * competence[c, task] * continuity / (1.0 + per_lost * lost[i]) * scale
+            if row == 1 and (held[0] or held[1] or held[2]):
+                gain = gain * portfolio_gain(held, substance_use[i], a[2, i], language[i], theta, portfolio_effect)
+            if own:
+                reassess[row, i] = False
+            if row == 0:
+                # the route that fits: activation for the sick and AAP users, job-search help for others;
+                # the work arena builds, more for those far from work; perhaps the qualification programme
+                a[0, i] = min(a[0, i] + effects[4] * gain * (1.0 - a[0, i]), 1.0)
+                ben = benefit[i]
+                if ben in (sick_pay, aap):
+                    graded_return_until[i] = week + graded_weeks
+                else:
+                    job_search_help_until[i] = week + search_weeks
+                if ben == social_assistance and benefit_weeks[i] >= 26 and need_level_of[i] >= 3 \
+                        and draws[d] < effects[8]:
+                    benefit[i] = qualification
+                    benefit_weeks[i] = 0
+                    starts += 1
+                d += 1
             else:
-                job_search_help_until[i] = week + search_weeks
-            if ben == social_assistance and benefit_weeks[i] >= 26 and need_level_of[i] >= 3 \
-                    and draws[d] < effects[8]:
-                benefit[i] = qualification
-                benefit_weeks[i] = 0
-                starts += 1
-            d += 1
-        else:
-            for arena, effect in ((2, effects[5]), (1, effects[6]), (3, effects[7])):
-                a[arena, i] = min(a[arena, i] + effect * gain, 1.0)
-        sessions_same[row, i] = same + 1 if own else same
-        last_session[row, i] = week
-        # progress since the last session; under pressure, users without progress are parked (003:593-605)
-        pos = (((a[0, i] + a[1, i]) + a[2, i]) + a[3, i]) / 4.0
-        failures[i] = 0 if pos > last_position[i] + 1e-9 else failures[i] + 1
-        last_position[i] = pos
-        if park_after > 0 and failures[i] >= park_after and pressure[c] > 1.0:
-            parked_until[i] = week + park_weeks
-            failures[i] = 0
-            parked += 1
-        now_lost = (a[0, i] < theta) + (a[1, i] < theta) + (a[2, i] < theta) + (a[3, i] < theta)
-        need_level_of[i] = need_level(now_lost, health[i], benefit[i] == disability)
-    return slipped, held_n, early, first, first_wait, parked, starts
+                for arena, effect in ((2, effects[5]), (1, effects[6]), (3, effects[7])):
+                    a[arena, i] = min(a[arena, i] + effect * gain, 1.0)
+            sessions_same[row, i] = same + 1 if own else same
+            last_session[row, i] = week
+            # progress since the last session; under pressure, users without progress are parked (003:593-605)
+            pos = (((a[0, i] + a[1, i]) + a[2, i]) + a[3, i]) / 4.0
+            failures[i] = 0 if pos > last_position[i] + 1e-9 else failures[i] + 1
+            last_position[i] = pos
+            if park_after > 0 and failures[i] >= park_after and pressure[c] > 1.0:
+                parked_until[i] = week + park_weeks
+                failures[i] = 0
+                parked += 1
+            now_lost = (a[0, i] < theta) + (a[1, i] < theta) + (a[2, i] < theta) + (a[3, i] < theta)
+            need_level_of[i] = need_level(now_lost, health[i], benefit[i] == disability)
+        held_by_row[row] = held_n
+    return slipped, held_by_row, early, first, first_wait, parked, starts
 
 
 # ---- registration, releases, caseloads and who awaits a caseworker (office/office.py) -----------

@@ -17,6 +17,12 @@ from ..vocabulary import Arena, Benefit, NeedLevel
 from .state import FOLLOW_UP_TASKS, OfficeWeek
 from .work import SESSION_KIND, WorkItems, WorkKind, need_level, portfolio_held
 
+#: the WorkKind of the sessions of each follow-up row, and the benefit codes follow-up reads, as
+#: :func:`simulation.kernels.office.follow_up_sessions` takes them
+SESSION_KINDS = np.array(SESSION_KIND, dtype=np.int64)
+FOLLOW_UP_CODES = np.array([Benefit.SICK_PAY, Benefit.WORK_ASSESSMENT_ALLOWANCE, Benefit.SOCIAL_ASSISTANCE,
+                            Benefit.QUALIFICATION_PROGRAMME, Benefit.DISABILITY_BENEFIT], dtype=np.int64)
+
 
 def session_gain(fu, competence, sessions_before, arenas_lost, hours):
     """Progress from one follow-up session, before the arena-specific effect sizes.
@@ -125,7 +131,7 @@ def follow_up(office, c: Citizens, items: WorkItems, done: np.ndarray, ratio: np
     for jobseekers, activation and graded return for the sick and AAP users), builds the work arena
     a little, more for those far from work, and may start a long-term social-assistance user on
     the qualification programme; without progress under pressure, a user is parked (003:593-605).
-    One compiled pass per follow-up row (:func:`simulation.kernels.office.follow_up_sessions`)."""
+    One compiled call, row by row (:func:`simulation.kernels.office.follow_up_sessions`)."""
     from ..kernels.office import follow_up_sessions  # numba only where used (command-line start-up)
 
     us, s, staff = office.users, office.s, office.staff
@@ -135,23 +141,19 @@ def follow_up(office, c: Citizens, items: WorkItems, done: np.ndarray, ratio: np
                         fu.qualification_uptake])
     rules = np.array([fu.continuity_sessions, fu.graded_return_weeks, fu.job_search_help_weeks,
                       o.parking_after_failures, o.parking_review_weeks], dtype=np.int64)
-    codes = np.array([Benefit.SICK_PAY, Benefit.WORK_ASSESSMENT_ALLOWANCE, Benefit.SOCIAL_ASSISTANCE,
-                      Benefit.QUALIFICATION_PROGRAMME, Benefit.DISABILITY_BENEFIT], dtype=np.int64)
-    competence = staff.competence
-    for row in range(len(FOLLOW_UP_TASKS)):
-        held = int(np.count_nonzero(done & (items.kind == SESSION_KIND[row])))
-        # the uptake of the qualification programme: a draw per work session held
-        draws = rng.random(held) if row == 0 and held else np.zeros(0)
-        slipped, wk.sessions[row], early, first, first_wait, parked, starts = follow_up_sessions(
-            row, items.who, items.cw, items.kind, items.hours, done, ratio, int(SESSION_KIND[row]), week, lost,
-            competence, staff.pressure, draws, effects, rules, portfolio_held(office), s.arenas.loss_threshold,
-            fu.reassessment_hours, o.service_hours_per_user, codes, us.cw, us.had_session, us.intake_week,
-            us.sessions_week, us.hours_week, us.sessions_same, us.reassess, us.last_session, us.last_position,
-            us.failures, us.parked_until, us.need_level, c.arenas, c.benefit, c.benefit_weeks, c.health,
-            c.substance_use, c.language, c.graded_return_until, c.job_search_help_until)
-        wk.slipped_sessions += slipped
-        wk.early_sessions += early
-        wk.first_follow_ups += first
-        wk.first_follow_up_wait_weeks += float(first_wait)
-        wk.parked += parked
-        wk.qualification_starts += starts
+    # the uptake of the qualification programme: a draw per work session held
+    held = int(np.count_nonzero(done & (items.kind == SESSION_KIND[0])))
+    draws = rng.random(held) if held else np.zeros(0)
+    slipped, wk.sessions[:], early, first, first_wait, parked, starts = follow_up_sessions(
+        items.who, items.cw, items.kind, items.hours, done, ratio, SESSION_KINDS, week, lost, staff.competence,
+        staff.pressure, draws, effects, rules, portfolio_held(office), s.arenas.loss_threshold, fu.reassessment_hours,
+        o.service_hours_per_user, FOLLOW_UP_CODES, us.cw, us.had_session, us.intake_week, us.sessions_week,
+        us.hours_week, us.sessions_same, us.reassess, us.last_session, us.last_position, us.failures, us.parked_until,
+        us.need_level, c.arenas, c.benefit, c.benefit_weeks, c.health, c.substance_use, c.language,
+        c.graded_return_until, c.job_search_help_until)
+    wk.slipped_sessions += slipped
+    wk.early_sessions += early
+    wk.first_follow_ups += first
+    wk.first_follow_up_wait_weeks += float(first_wait)
+    wk.parked += parked
+    wk.qualification_starts += starts
