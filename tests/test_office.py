@@ -352,7 +352,7 @@ def this_weeks_items(m):
 
     o, c = m.office, m.citizens
     pool, need, _, _ = o.needs_and_registration(c, m.week, OfficeWeek())
-    return pool, week_items(o, c, m.week, pool, need.work, need.housing_social, np.zeros(0, dtype=np.int64))[0]
+    return pool, week_items(o, c, m.week, pool, need, np.zeros(0, dtype=np.int64))[0]
 
 
 def test_date_order_serves_the_longest_waiting_first(organisations):

@@ -121,7 +121,8 @@ def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, re
                 next_renewal, blocked_until, parked_until, last_session, need_level, dialogue_held, benefit, sa_top_up,
                 benefit_weeks, work_ability_assessed, short_sick, cw_interval, interval_by_need, week, intake_on,
                 rule_hours, session_hours, tightest, interval_qual, codes, dialogue_from, n_staff, rule, reassess,
-                held, a, substance_use, language, theta, reassessment_hours, service_hours, part_slot, part_value):
+                held, a, substance_use, language, theta, reassessment_hours, service_hours, part_slot, part_value,
+                users):
     """The week's items as each user in ``pool`` brings them (work.week_items), listed part by part
     in pool order, and each caseworker's demand, the hours of intake, rule work and due sessions
     (the time pressure's numerator): one pass over the pool, for the rule work and the
@@ -135,9 +136,11 @@ def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, re
     work), an item's fields side by side (a few streams of writes rather than one per field).
     What depends on the caseworkers' pressure is left to :func:`work_items`: a session's hours are
     its extra hours, and a due session's key the priority rule's order before the creaming pull.
-    Returns ``counts`` (rule parts, then due and early sessions of each follow-up row) and
-    ``demand``, summed part by part, as the numpy code's per-part ``bincount`` did, so the pressure
-    agrees bit for bit.
+    Only the office's users bring items (an intake is due, or a registered user holds a caseworker
+    for a task), so the pass is over them only: ``users``, their places in ``pool``, in pool order
+    (Office.needs_and_registration). Returns ``counts`` (rule parts, then due and early sessions
+    of each follow-up row) and ``demand``, summed part by part, as the numpy code's per-part
+    ``bincount`` did, so the pressure agrees bit for bit.
     """
     social_assistance, aap, sick_pay, qualification = codes[0], codes[1], codes[2], codes[3]
     held = (held[0], held[1], held[2])      # (scalars, not an array, into the inlined helper)
@@ -145,7 +148,7 @@ def work_demand(pool, need_work, need_hs, coord, cw, intake_due, intake_week, re
     counts = np.zeros(RULE_PARTS + SESSION_PARTS, dtype=np.int64)
     rule_demand = np.zeros((RULE_PARTS, n_staff))
     due = np.zeros((2, n_staff), dtype=np.int64)
-    for j in range(m):
+    for j in users:
         i = pool[j]
         reg, ben = registered[i], benefit[i]
         f = 0                            # rule work (few users: branches on what most lack)
@@ -224,11 +227,41 @@ def work_items(counts, m, part_slot, part_value, coord, week, coordination_hours
 
 
 # ---- crowding out: the allocation of hours (office/crowding_out.py) ------------------------------
+#: runs up to this long are sorted in place (insertion), longer ones by numpy's merge sort
+SHORT_RUN = 16
+
+
+@inlined
+def sorts_before(x, y):
+    """Whether key ``x`` goes strictly before ``y`` in numpy's sort order (NaN last)."""
+    return x < y or (y != y and x == x)
+
+
+@inlined
+def sort_by_key(order, lo, hi, key):
+    """``order[lo:hi]`` sorted by ``key`` of its entries, ties in their listed order: the order of
+    ``np.argsort(kind="mergesort")``, which a stable sort gives whatever the method. A
+    caseworker's class holds a few items: an insertion sort in place, rather than the merge sort's
+    three arrays per run."""
+    if hi - lo <= SHORT_RUN:
+        for a in range(lo + 1, hi):
+            k = order[a]
+            v = key[k]
+            b = a
+            while b > lo and sorts_before(v, key[order[b - 1]]):
+                order[b] = order[b - 1]
+                b -= 1
+            order[b] = k
+    else:
+        mine = order[lo:hi].copy()
+        order[lo:hi] = mine[np.argsort(key[mine], kind="mergesort")]
+
+
 @compiled
 def allocate_hours(cw, klass, key, hours, budget, n_classes, order):
     """Which items each caseworker gets done (crowding_out.allocate): items ordered by caseworker,
     class and key (ties in listed order; a counting sort by caseworker and class, then a stable
-    sort by key within each), worked down until the next item no longer fits the hours left.
+    sort by key within each, :func:`sort_by_key`), worked down until the next item no longer fits the hours left.
 
     The hours used are a running sum over all items in that order less the sum before the
     caseworker's first item, as the numpy code's one cumulative sum was, so the two agree bit for bit.
@@ -245,10 +278,7 @@ def allocate_hours(cw, klass, key, hours, budget, n_classes, order):
         order[at[b]] = k
         at[b] += 1
     for b in range(n_buckets):
-        lo, hi = start[b], start[b + 1]
-        if hi - lo > 1:
-            mine = order[lo:hi].copy()
-            order[lo:hi] = mine[np.argsort(key[mine], kind="mergesort")]
+        sort_by_key(order, start[b], start[b + 1], key)
     done = np.empty(n, dtype=np.bool_)
     total = before = 0.0
     last = -1
@@ -678,7 +708,7 @@ def needs_and_registration(alive, employed, in_education, benefit, short_sick, b
                            registered, intake_due, sa_pending, sa_applied, intake_week, cw, sessions_same,
                            blocked_until, contact_points, handoffs, need_level, failures, had_session, dialogue_held,
                            parked_until, last_session, caseload, week, theta, sick_leave_follow_up_weeks, codes,
-                           never, needs, awaiting, lost):
+                           never, needs, awaiting, lost, users):
     """Who needs the office this week and what follows, user by user (Office.needs_and_registration;
     it replaces Office.pool, .needs, .register_and_release and Citizens.arenas_lost, which read the
     same columns): a pass over the population, then one over the pool.
@@ -700,14 +730,16 @@ def needs_and_registration(alive, employed, in_education, benefit, short_sick, b
       counted anew (a user counts once for a caseworker who holds two or three of their tasks);
     * ``awaiting`` (4, slots): the slots awaiting a caseworker, task by task, each in pool order:
       intake for those due it without one, and each task a registered user needs, lacks a
-      caseworker for and is not in transit for.
+      caseworker for and is not in transit for;
+    * ``users``: the places in the pool of the office's users after the pass, registered or due
+      an intake, in pool order (all the week's work items are theirs).
 
     ``codes``: (no benefit, disability, early pension, sick pay, social assistance, qualification
     programme) benefit codes. Only registered users hold a caseworker for those tasks, and every
     registered user is in the pool, so counting the pool's registered users counts every
     caseload. Running tallies are local variables, not array entries (an entry updated every
-    iteration chains the iterations through memory). Returns the pool, the number awaiting each
-    task and the week's tallies (NEW_USERS ... ENDED_TO_DISABILITY).
+    iteration chains the iterations through memory). Returns the pool, the number of users, the
+    number awaiting each task and the week's tallies (NEW_USERS ... ENDED_TO_DISABILITY).
     """
     no_benefit, disability, early_pension, sick_pay, social_assistance, qualification = \
         codes[0], codes[1], codes[2], codes[3], codes[4], codes[5]
@@ -718,7 +750,7 @@ def needs_and_registration(alive, employed, in_education, benefit, short_sick, b
     tally = np.zeros(TALLIES, dtype=np.int64)
     caseload[:] = 0
     ended = np.empty(m + 1, dtype=np.int64)
-    new_users = n_intake = n_ended = 0
+    new_users = n_intake = n_ended = n_users = 0
     for j in range(m):
         i = pool[j]
         reg, due, ben, live, emp = registered[i], intake_due[i], benefit[i], alive[i], employed[i]
@@ -742,6 +774,8 @@ def needs_and_registration(alive, employed, in_education, benefit, short_sick, b
             cw[0, i] = -1
         awaiting[0, n_intake] = i              # who awaits intake (kept if due without a caseworker)
         n_intake += due and cw[0, i] < 0
+        users[n_users] = j                     # a user after the pass (kept if so)
+        n_users += due or (reg and (economic or work or hs))
         if not reg:
             continue
         reason = release_reason(emp, ben == disability)
@@ -766,7 +800,7 @@ def needs_and_registration(alive, employed, in_education, benefit, short_sick, b
     tally[NEW_USERS] = new_users
     end_office_spells(ended[:n_ended], employed, benefit, disability, never, tally, cw, registered, need_level,
                       failures, handoffs, contact_points, had_session, dialogue_held, parked_until, last_session)
-    return pool[:m], counts, tally
+    return pool[:m], n_users, counts, tally
 
 
 # ---- routing and hand-offs (office/handoffs.py) -----------------------------------------------------

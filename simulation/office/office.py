@@ -42,11 +42,13 @@ NEED_CODES = np.array([Benefit.NONE, Benefit.DISABILITY_BENEFIT, Benefit.EARLY_P
 
 @dataclass
 class Needs:
-    """This week's needs, as masks over the office's pool of slots."""
+    """This week's needs, as masks over the office's pool of slots, and who in the pool are the
+    office's users (registered, or due an intake: the week's work items are theirs)."""
 
     work: np.ndarray
     economic: np.ndarray
     housing_social: np.ndarray
+    users: np.ndarray        # places in the pool, in pool order
 
     def of(self, task: Task) -> np.ndarray:
         return {Task.ECONOMIC: self.economic, Task.WORK: self.work, Task.HOUSING_SOCIAL: self.housing_social}[task]
@@ -128,7 +130,7 @@ class Office:
         pool, need, awaiting, lost = self.needs_and_registration(c, week, wk)
         self.known = pool
         coord = self.assign_all(c, awaiting, lost, week, rng, wk)
-        items, ratio = week_items(self, c, week, pool, need.work, need.housing_social, coord)
+        items, ratio = week_items(self, c, week, pool, need, coord)
         budget = self.staff.budget
         wk.pressure = float(np.sum(items.hours[items.klass <= 2]) / max(budget.sum(), 1e-9))
         done = allocate(items.cw, items.klass, items.key, items.hours, budget, self.workspace)
@@ -162,12 +164,14 @@ class Office:
         needs = space.array("needs", (3, n), np.bool_)
         awaiting = space.array("awaiting", (4, n), np.int64)
         lost = space.array("lost", n, np.int8)
-        pool, counts, tally = k.needs_and_registration(
+        users = space.array("users", n, np.int64)
+        pool, n_users, counts, tally = k.needs_and_registration(
             c.alive, c.employed, c.in_education, c.benefit, c.short_sick, c.benefit_weeks, c.sa_top_up, c.arenas,
             us.registered, us.intake_due, us.sa_pending, us.sa_applied, us.intake_week, us.cw, us.sessions_same,
             us.blocked_until, us.contact_points, us.handoffs, us.need_level, us.failures, us.had_session,
             us.dialogue_held, us.parked_until, us.last_session, self.staff.caseload, week,
-            float(self.s.arenas.loss_threshold), SICK_LEAVE_FOLLOW_UP_WEEKS, NEED_CODES, NEVER, needs, awaiting, lost)
+            float(self.s.arenas.loss_threshold), SICK_LEAVE_FOLLOW_UP_WEEKS, NEED_CODES, NEVER, needs, awaiting, lost,
+            users)
         wk.new_users = int(tally[k.NEW_USERS])
         wk.releases[:3] += tally[k.RELEASED_EMPLOYED:k.RELEASED_DISABILITY + 1]
         wk.ended_spells += int(tally[k.ENDED_SPELLS])
@@ -176,7 +180,7 @@ class Office:
         wk.ended_to_work += int(tally[k.ENDED_TO_WORK])
         wk.ended_to_disability += int(tally[k.ENDED_TO_DISABILITY])
         m = len(pool)
-        need = Needs(work=needs[0, :m], economic=needs[1, :m], housing_social=needs[2, :m])
+        need = Needs(work=needs[0, :m], economic=needs[1, :m], housing_social=needs[2, :m], users=users[:n_users])
         return pool, need, [awaiting[task, :counts[task]] for task in range(len(TASKS))], lost
 
     def assign_all(self, c, awaiting: list[np.ndarray], lost, week, rng, wk) -> np.ndarray:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from ..population import Citizens
 from ..vocabulary import Activity, Arena, Benefit, NeedLevel, Task, by_member
 from . import creaming
 from .crowding_out import Priority
+
+if TYPE_CHECKING:
+    from .office import Needs
 
 
 class WorkKind(IntEnum):
@@ -85,15 +89,15 @@ def norm_interval(office, c: Citizens, who: np.ndarray, cw: np.ndarray) -> np.nd
     return np.where(unit_iv > 0, unit_iv, by_need)
 
 
-def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.ndarray, need_hs: np.ndarray,
+def week_items(office, c: Citizens, week: int, pool: np.ndarray, need: Needs,
                coord: np.ndarray) -> tuple[WorkItems, np.ndarray]:
     """The week's work items, and each follow-up item's norm ratio (weeks waited / norm; 0 for rule work).
 
-    ``need_work`` and ``need_hs`` are masks over ``pool`` (slots, in order); ``coord``: caseworkers
-    owed hand-off coordination. Items are listed part by part (intake, decisions, renewals,
+    ``need``: the needs of ``pool`` (slots, in order) and its users; ``coord``: caseworkers owed
+    hand-off coordination. Items are listed part by part (intake, decisions, renewals,
     coordination, assessments, dialogue meetings, then due and early sessions of work and of
-    housing and social follow-up), each part in pool order. One compiled pass over the pool
-    (:func:`~simulation.kernels.office.work_demand`) lists each part's items and sums each
+    housing and social follow-up), each part in pool order. One compiled pass over the pool's
+    users (:func:`~simulation.kernels.office.work_demand`) lists each part's items and sums each
     caseworker's demand, from which the time pressure, the session length and the creaming pull
     follow; a pass over the items (:func:`~simulation.kernels.office.work_items`) lays the parts
     end to end with the session lengths and the creaming order under that pressure.
@@ -109,7 +113,7 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
                       Benefit.QUALIFICATION_PROGRAMME], dtype=np.int64)
     cw_interval = office.unit_interval[staff.unit]          # a unit's own norm, 0 if none
     session = s.follow_up.session_hours
-    user_state = (pool, need_work, need_hs, coord, us.cw, us.intake_due, us.intake_week, us.registered,
+    user_state = (pool, need.work, need.housing_social, coord, us.cw, us.intake_due, us.intake_week, us.registered,
                   us.sa_pending, us.sa_applied)
     timing = (us.next_renewal, us.blocked_until, us.parked_until, us.last_session, us.need_level,
               us.dialogue_held, c.benefit, c.sa_top_up, c.benefit_weeks, c.work_ability_assessed, c.short_sick,
@@ -121,7 +125,7 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need_work: np.n
     space, m = office.workspace, len(pool)
     parts = len(PART_KIND) * m
     part = (space.array("part_slot", (parts, 2), np.int64), space.array("part_value", (parts, 3), np.float64))
-    counts, demand = work_demand(*user_state, *timing, session, *norms, len(staff), *sessions, *part)
+    counts, demand = work_demand(*user_state, *timing, session, *norms, len(staff), *sessions, *part, need.users)
 
     # time pressure per caseworker: hours of intake, rule work and due sessions / hours there
     budget = staff.budget
