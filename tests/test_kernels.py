@@ -604,9 +604,10 @@ def test_booked_hours_and_the_follow_up_census_match_the_numpy_references(scenar
     for a, b in zip(got, book_hours_reference(items, done, n, doc), strict=True):
         np.testing.assert_array_equal(a, b)
     needs = need.work | need.housing_social
-    got = follow_up_census(pool, needs, o.users.registered, c.arenas, c.benefit, BENEFIT_GROUP, 3, items.who,
-                           items.kind, items.hours, done, IS_FOLLOW_UP, np.empty(4 * len(pool), dtype=np.int64),
-                           np.empty(2 * len(pool)), np.random.default_rng(5).integers(-9, 9**9, c.capacity))
+    got = follow_up_census(pool, need.users, need.work, need.housing_social, o.users.registered, c.arenas, c.benefit,
+                           BENEFIT_GROUP, 3, items.who, items.kind, items.hours, done, IS_FOLLOW_UP,
+                           np.empty(4 * len(pool), dtype=np.int64), np.empty(2 * len(pool)),
+                           np.random.default_rng(5).integers(-9, 9**9, c.capacity))
     want = follow_up_census_reference(c, o.users.registered, pool, needs, items, done)
     for a, b in zip(got, want, strict=True):
         np.testing.assert_array_equal(a, b)

@@ -437,10 +437,12 @@ def position_quintiles(pos, quintile, bin_of, by_bin):
 
 
 @compiled
-def follow_up_census(pool, needs_follow_up, registered, a, benefit, benefit_group, n_groups, who, kind, hours, done,
-                     follow_up_kind, scratch, scratch_float, user_of):
+def follow_up_census(pool, users_in_pool, need_work, need_hs, registered, a, benefit, benefit_group, n_groups, who,
+                     kind, hours, done, follow_up_kind, scratch, scratch_float, user_of):
     """Users needing follow-up and the hours they got, by marginalisation quintile and by benefit
-    group (census.follow_up_census). Users are the registered in ``pool`` who need follow-up;
+    group (census.follow_up_census). Users are the registered in ``pool`` who need follow-up
+    (``need_work`` or ``need_hs``, masks over the pool), found among ``users_in_pool`` (the places
+    in the pool of the office's users, registered or due an intake, in pool order);
     quintiles rank them by position (mean arena; ties in slot order, as a stable sort would),
     found by selection rather than a sort; hours are summed over done items of a follow-up kind
     (``follow_up_kind``: a flag per WorkKind), in item order.
@@ -456,9 +458,9 @@ def follow_up_census(pool, needs_follow_up, registered, a, benefit, benefit_grou
     group_hours = np.zeros(n_groups)
     n, m = 0, len(pool)
     users = scratch[:m]
-    for j in range(m):
+    for j in users_in_pool:
         users[n] = pool[j]
-        n += registered[pool[j]] & needs_follow_up[j]
+        n += registered[pool[j]] & (need_work[j] | need_hs[j])
     if n < 5:
         return quintile_users, group_users, quintile_hours, group_hours
     users, quintile, group, bin_of = users[:n], scratch[m:m + n], scratch[2 * m:2 * m + n], scratch[3 * m:3 * m + n]

@@ -140,7 +140,7 @@ class Office:
         items.cw = np.where(done, doer, items.cw)
         self.book_hours(items, done, wk)
         self.apply(c, items, done, ratio, week, lost, rng, wk)
-        census.follow_up_census(self, c, pool, need.work | need.housing_social, items, done, wk)
+        census.follow_up_census(self, c, pool, need, items, done, wk)
         return wk    # (caseloads are current: recounted with the releases, kept up by assignments since)
 
     def needs_and_registration(self, c: Citizens, week: int, wk: OfficeWeek):
