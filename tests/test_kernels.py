@@ -725,6 +725,78 @@ def test_follow_up_sessions_match_the_numpy_reference(scenario, settings):
     assert wk.sessions.all() and wk.slipped_sessions and wk.first_follow_ups
 
 
+def social_assistance_reference(office, c, items, done, week, wk):
+    """sessions.social_assistance as the plain numpy it replaced: decisions, then renewals."""
+    from simulation.office.sessions import decision_period
+    from simulation.office.state import FOLLOW_UP_TASKS
+    from simulation.office.work import WorkKind
+
+    us = office.users
+
+    def same_person(who, cw):
+        for row, task in enumerate(FOLLOW_UP_TASKS):
+            same = us.cw[task, who] == cw
+            us.sessions_same[row, who[same]] += 1
+
+    sel = done & (items.kind == WorkKind.DECISION)
+    who, cw = items.who[sel], items.cw[sel]
+    wk.decisions = len(who)
+    wk.decision_wait_weeks = float((week - us.sa_applied[who]).sum())
+    main = (c.benefit[who] == Benefit.NONE) & ~c.employed[who]
+    c.benefit[who[main]] = Benefit.SOCIAL_ASSISTANCE
+    c.benefit_weeks[who[main]] = 0
+    c.sa_top_up[who[~main]] = True
+    population.pay_assistance(c, who, week)
+    us.sa_pending[who] = False
+    same_person(who, cw)
+    period = decision_period(office, cw)
+    us.next_renewal[who] = week + period
+    wk.decision_period_weeks += float(period.sum())
+    sel = done & (items.kind == WorkKind.RENEWAL)
+    who, cw = items.who[sel], items.cw[sel]
+    wk.renewals = len(who)
+    same_person(who, cw)
+    means = c.arenas[ECONOMY, who] >= office.s.arenas.loss_threshold
+    stop = who[means]
+    c.benefit[stop[c.benefit[stop] == Benefit.SOCIAL_ASSISTANCE]] = Benefit.NONE
+    c.sa_top_up[stop] = False
+    wk.sa_stopped = len(stop)
+    keep = who[~means]
+    moved_on = keep[(c.benefit[keep] == Benefit.SOCIAL_ASSISTANCE) & c.employed[keep]]
+    c.benefit[moved_on] = Benefit.NONE
+    c.sa_top_up[moved_on] = True
+    period = decision_period(office, cw[~means])
+    us.next_renewal[keep] = week + period
+    population.pay_assistance(c, keep, week)
+    wk.decision_period_weeks += float(period.sum())
+
+
+@pytest.mark.parametrize(("scenario", "settings"), [OFFICES[0], OFFICES[1], OFFICES[3]])   # (with applications)
+def test_decisions_and_renewals_match_the_numpy_reference(scenario, settings):
+    import copy as copying
+
+    from simulation.office import OfficeWeek, allocate, sessions
+    from simulation.office.work import WorkKind, week_items
+
+    m = midrun_model(scenario, 8, weeks=30, **settings)
+    o, c = m.office, m.citizens
+    pool, need, awaiting, lost = o.needs_and_registration(c, m.week, OfficeWeek())
+    coord = o.assign_all(c, awaiting, lost, m.week, np.random.default_rng(8), OfficeWeek())   # (applicants)
+    items, _ = week_items(o, c, m.week, pool, need, coord)
+    done = allocate(items.cw, items.klass, items.key, items.hours, o.staff.budget)
+    rng = np.random.default_rng(8)
+    o.staff.pressure[:] = rng.choice([0.5, 1.0, 1.25, 1.5, 2.0, 2.5, 3.7], len(o.staff))   # periods lengthen
+    ours = items.who[items.kind == WorkKind.RENEWAL]
+    c.arenas[ECONOMY, ours[::3]] = 0.9                                   # some have means again
+    c.employed[ours[1::3]] = True                                         # some found a job
+    ref_o, ref_c = copying.deepcopy(o), copy(c)
+    wk, ref_wk = OfficeWeek(), OfficeWeek()
+    sessions.social_assistance(o, c, items, done, m.week, wk)
+    social_assistance_reference(ref_o, ref_c, items, done, m.week, ref_wk)
+    assert_same_office_state(o, ref_o, c, ref_c, wk, ref_wk)
+    assert wk.decisions and wk.renewals and wk.sa_stopped and wk.decision_period_weeks > 4 * wk.decisions
+
+
 def release_reference(office, task, idx, c, wk):
     """A task's caseworker lets users ``idx`` go, counted by reason (intake: not counted)."""
     from simulation.office.state import FOLLOW_UP_TASKS, RELEASE_REASONS

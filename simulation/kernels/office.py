@@ -592,6 +592,74 @@ def follow_up_sessions(who, cw, kind, hours, done, ratio, session_kinds, week, l
     return slipped, held_by_row, early, first, first_wait, parked, starts
 
 
+# ---- decisions on social assistance (office/sessions.py) --------------------------------------------
+@inlined
+def decision_weeks(pressure, weeks, longest):
+    """Weeks a decision lasts (sessions.decision_period for one caseworker under ``pressure``): the
+    recommended ``weeks``, longer as the pressure grows, up to ``longest``."""
+    return int(min(max(np.rint(weeks * max(pressure, 1.0)), weeks), max(longest, weeks)))
+
+
+@compiled
+def decisions_and_renewals(who, cw, kind, done, decision_kind, renewal_kind, week, theta, period_weeks, longest,
+                           no_benefit, social_assistance, pressure, user_cw, sa_applied, sa_pending, next_renewal,
+                           sessions_same, benefit, benefit_weeks, employed, sa_top_up, economy, paid):
+    """The social-assistance decisions and renewals done this week and what they change
+    (sessions.social_assistance), all decisions first, then all renewals, each in item order.
+
+    A decision grants the application for one decision period (:func:`decision_weeks` under the
+    caseworker's ``pressure``): assistance as main income for someone without a benefit or a job,
+    else a top-up. A renewal stops assistance for a user whose economy is no longer lost (at
+    ``theta``), else renews it (a user on it as main income who has found a job keeps it as a
+    top-up). A decision or renewal with the caseworker who also follows the user up counts toward
+    their relationship (``sessions_same``). The users paid (granted or renewed) go to ``paid``.
+    Returns decisions, renewals, stopped, the weeks the decided applications waited, the weeks of
+    the periods granted and of those renewed, and the number paid.
+    """
+    decisions = renewals = stopped = waited = granted = renewed = n_paid = 0
+    for t in range(len(who)):
+        if kind[t] != decision_kind or not done[t]:
+            continue
+        i, c = who[t], cw[t]
+        decisions += 1
+        waited += week - sa_applied[i]
+        if benefit[i] == no_benefit and not employed[i]:
+            benefit[i] = social_assistance
+            benefit_weeks[i] = 0
+        else:
+            sa_top_up[i] = True
+        paid[n_paid] = i
+        n_paid += 1
+        sa_pending[i] = False
+        for row in range(2):                 # knowing the user (the follow-up tasks' caseworkers)
+            sessions_same[row, i] += user_cw[2 + row, i] == c
+        weeks = decision_weeks(pressure[c], period_weeks, longest)
+        next_renewal[i] = week + weeks
+        granted += weeks
+    for t in range(len(who)):
+        if kind[t] != renewal_kind or not done[t]:
+            continue
+        i, c = who[t], cw[t]
+        renewals += 1
+        for row in range(2):
+            sessions_same[row, i] += user_cw[2 + row, i] == c
+        if economy[i] >= theta:              # means again: assistance stops
+            if benefit[i] == social_assistance:
+                benefit[i] = no_benefit
+            sa_top_up[i] = False
+            stopped += 1
+            continue
+        if benefit[i] == social_assistance and employed[i]:     # in work: kept as a top-up
+            benefit[i] = no_benefit
+            sa_top_up[i] = True
+        weeks = decision_weeks(pressure[c], period_weeks, longest)
+        next_renewal[i] = week + weeks
+        renewed += weeks
+        paid[n_paid] = i
+        n_paid += 1
+    return decisions, renewals, stopped, waited, granted, renewed, n_paid
+
+
 # ---- registration, releases, caseloads and who awaits a caseworker (office/office.py) -----------
 #: the week's tallies of :func:`needs_and_registration`, in the order it returns them
 NEW_USERS, RELEASED_EMPLOYED, RELEASED_NEED_ENDED, RELEASED_DISABILITY = range(4)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..population import Citizens, pay_assistance
 from ..vocabulary import Arena, Benefit, NeedLevel
-from .state import FOLLOW_UP_TASKS, OfficeWeek
+from .state import OfficeWeek
 from .work import SESSION_KIND, WorkItems, WorkKind, need_level, portfolio_held
 
 #: the WorkKind of the sessions of each follow-up row, and the benefit codes follow-up reads, as
@@ -39,7 +39,8 @@ def session_gain(fu, competence, sessions_before, arenas_lost, hours):
 
 def decision_period(office, cw: np.ndarray) -> np.ndarray:
     """Weeks a decision lasts: the recommended month, longer as the caseworker's pressure grows
-    (up to three months, 003:1002-1008)."""
+    (up to three months, 003:1002-1008). (Compiled caseworker by caseworker in
+    ``kernels.office.decision_weeks``; this is the form the tests check that against.)"""
     o = office.s.office
     p = office.staff.pressure[cw]
     return np.clip(np.round(o.decision_period_weeks * np.maximum(p, 1.0)), o.decision_period_weeks,
@@ -60,52 +61,26 @@ def intakes(office, c: Citizens, who: np.ndarray, week: int, lost: np.ndarray, r
 
 
 def social_assistance(office, c: Citizens, items: WorkItems, done: np.ndarray, week: int, wk: OfficeWeek) -> None:
-    """Decisions: grant an application for one decision period; at a renewal, renew while the
-    user has no means, else stop. A job found mid-period ends assistance only at the next decision."""
-    us = office.users
-    theta = office.s.arenas.loss_threshold
-    sel = done & (items.kind == WorkKind.DECISION)
-    who, cw = items.who[sel], items.cw[sel]
-    wk.decisions = len(who)
-    wk.decision_wait_weeks = float((week - us.sa_applied[who]).sum())
-    main = (c.benefit[who] == Benefit.NONE) & ~c.employed[who]
-    c.benefit[who[main]] = Benefit.SOCIAL_ASSISTANCE
-    c.benefit_weeks[who[main]] = 0
-    c.sa_top_up[who[~main]] = True
-    pay_assistance(c, who, week)
-    us.sa_pending[who] = False
-    _same_person(office, who, cw)
-    period = decision_period(office, cw)
-    us.next_renewal[who] = week + period
-    wk.decision_period_weeks += float(period.sum())
+    """Decisions: grant an application for one decision period (:func:`decision_period`); at a
+    renewal, renew while the user has no means, else stop. A job found mid-period ends assistance
+    only at the next decision. Knowing the user: a contact about money with the caseworker who
+    also follows the user up counts toward their relationship (one person for money and work,
+    002:4536-4544). One compiled pass over the items
+    (:func:`simulation.kernels.office.decisions_and_renewals`); the payments after it."""
+    from ..kernels.office import decisions_and_renewals  # numba only where used (command-line start-up)
 
-    sel = done & (items.kind == WorkKind.RENEWAL)
-    who, cw = items.who[sel], items.cw[sel]
-    wk.renewals = len(who)
-    _same_person(office, who, cw)
-    means = c.arenas[Arena.ECONOMY, who] >= theta
-    stop = who[means]
-    c.benefit[stop[c.benefit[stop] == Benefit.SOCIAL_ASSISTANCE]] = Benefit.NONE
-    c.sa_top_up[stop] = False
-    wk.sa_stopped = len(stop)
-    # still in need: renew; someone now in work or on a state benefit keeps it as a top-up
-    keep = who[~means]
-    moved_on = keep[(c.benefit[keep] == Benefit.SOCIAL_ASSISTANCE) & c.employed[keep]]
-    c.benefit[moved_on] = Benefit.NONE
-    c.sa_top_up[moved_on] = True
-    period = decision_period(office, cw[~means])
-    us.next_renewal[keep] = week + period
-    pay_assistance(c, keep, week)
-    wk.decision_period_weeks += float(period.sum())
-
-
-def _same_person(office, who: np.ndarray, cw: np.ndarray) -> None:
-    """Knowing the user: a contact about money with the caseworker who also follows the user up
-    counts toward their relationship (one person for money and work, 002:4536-4544)."""
-    us = office.users
-    for row, task in enumerate(FOLLOW_UP_TASKS):
-        same = us.cw[task, who] == cw
-        us.sessions_same[row, who[same]] += 1
+    us, o = office.users, office.s.office
+    paid = office.workspace.array("paid", len(items.who), np.int64)
+    decisions, renewals, stopped, waited, granted_weeks, renewed_weeks, n_paid = decisions_and_renewals(
+        items.who, items.cw, items.kind, done, int(WorkKind.DECISION), int(WorkKind.RENEWAL), week,
+        office.s.arenas.loss_threshold, o.decision_period_weeks, o.longest_decision_period_weeks, int(Benefit.NONE),
+        int(Benefit.SOCIAL_ASSISTANCE), office.staff.pressure, us.cw, us.sa_applied, us.sa_pending, us.next_renewal,
+        us.sessions_same, c.benefit, c.benefit_weeks, c.employed, c.sa_top_up, c.arenas[Arena.ECONOMY], paid)
+    wk.decisions, wk.renewals, wk.sa_stopped = int(decisions), int(renewals), int(stopped)
+    wk.decision_wait_weeks = float(waited)
+    wk.decision_period_weeks += float(granted_weeks)
+    wk.decision_period_weeks += float(renewed_weeks)
+    pay_assistance(c, paid[:n_paid], week)
 
 
 def assessments(office, c: Citizens, who: np.ndarray, lost: np.ndarray, wk: OfficeWeek) -> None:
