@@ -13,6 +13,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import indicators
@@ -54,18 +55,23 @@ def brief(summary: pd.DataFrame, baseline: str) -> list[str]:
     includes zero or that are smaller than the threshold are never findings here."""
     rows = summary[(summary["scenario"] != baseline) & summary["verdict"].isin(["higher", "lower"])].copy()
     rows = rows[[indicators.get(m).better is not None for m in rows["metric"]]]
-    rows["size"] = [size_against_threshold(r) for _, r in rows.iterrows()]
-    rows = rows.sort_values("size", ascending=False)
     base = summary[summary["scenario"] == baseline].set_index("metric")
+    # a relative threshold against a baseline of zero is taken relative to the other value, so
+    # the difference is always the same multiple of it: no size to rank by (such findings go last)
+    from_zero = [indicators.get(m).relative and base.loc[m, "mean"] == 0 for m in rows["metric"]]
+    rows["size"] = [np.nan if z else size_against_threshold(r) for z, (_, r) in zip(from_zero, rows.iterrows(),
+                                                                                    strict=True)]
+    rows = rows.sort_values("size", ascending=False, na_position="last")
     out = []
     for _, r in rows.head(IN_BRIEF_MAX).iterrows():
         e = indicators.get(r["metric"])
         judged = "better" if r["verdict"] == e.better else "worse"
+        size = (f"{r['size']:.1f} times the smallest difference that matters, {e.threshold_text()}"
+                if not np.isnan(r["size"]) else f"{baseline} has none: a difference from zero")
         out.append(f"**{r['scenario']}** is {judged} than {baseline} on {e.label}: "
                    f"{format_value(r['metric'], r['mean'])} against "
                    f"{format_value(r['metric'], base.loc[r['metric'], 'mean'])}, a difference of "
-                   f"{format_interval(r['metric'], r['diff'], r['diff_low'], r['diff_high'])} "
-                   f"({r['size']:.1f} times the smallest difference that matters, {e.threshold_text()}).")
+                   f"{format_interval(r['metric'], r['diff'], r['diff_low'], r['diff_high'])} ({size}).")
     return out
 
 
@@ -124,7 +130,9 @@ def blocks(plan, summary: pd.DataFrame, figures, folder: Path) -> list[tuple]:
     out.append(("h2", "Headline table"))
     out.append(("p", f"Means with 95 % intervals; the window says which weeks each value covers (last year = weeks "
                      f"{max(0, weeks - 52)}-{weeks - 1}; {weeks / 52:.0f} years = all recorded weeks 0-{weeks - 1}). "
-                     "Differences are paired, against the baseline; shares differ in percentage points (pp)."))
+                     "Differences are paired, against the baseline; shares differ in percentage points (pp). "
+                     "*better* / *worse* / *clear* (an indicator with no better direction, such as idle time): the "
+                     "interval excludes zero and the difference is at least the smallest that matters."))
     out.append(("table", *_table(summary, plan.names, [m for m in indicators.headline()], weeks)))
     for caption, path in figures:
         out.append(("img", Path(path), caption))

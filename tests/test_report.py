@@ -120,3 +120,22 @@ def test_figures_use_the_tables_units_and_start_at_zero(finished):
     ts = finished.timeseries(["mean_position", "share_lost_2", "share_lost_3", "share_lost_4"])
     over = plots.compare_over_time(ts)
     assert over.axes[0].get_ylim()[0] == 0 and over.axes[1].get_ylim() == (0, 1)
+
+
+def test_a_difference_from_a_baseline_of_zero_is_not_ranked_by_a_size_it_does_not_have():
+    """A relative threshold against a baseline of zero is taken from the other value, so every such
+    difference would be the same multiple (1 / 10 %) of it: In brief says it is a difference from
+    zero and ranks it after the findings with a real size, whatever that multiple would be."""
+    rng = np.random.default_rng(2)
+    rows = []
+    for scenario in ("a", "b"):
+        for k in range(30):
+            rows.append({"scenario": scenario, "replication": k,
+                         "share_3plus_lost": (0.002 + rng.normal(0, 0.0001)) if scenario == "b" else 0.0,
+                         "first_follow_up_wait_weeks": 9.0 + (1.5 if scenario == "b" else 0) + rng.normal(0, 0.3)})
+    summary = analysis.summarise_replications(pd.DataFrame(rows))
+    found = report.brief(summary, "a")
+    assert len(found) == 2
+    assert "intake to first follow-up" in found[0] and "times the smallest difference" in found[0]
+    assert "3 or more arenas" in found[1] and "a has none: a difference from zero" in found[1]
+    assert "times the smallest difference" not in found[1]
