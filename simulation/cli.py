@@ -424,11 +424,16 @@ def cmd_run(args) -> int:
                       started=started)
     if not args.quiet:
         print(f"{scenario.name}: {scenario.run.weeks} weeks, seed {args.seed}, "
-              f"{int(result.summary['citizens_start']):,} citizens, {scenario.total_staff} caseworkers "
+              f"{int(result.summary['citizens_start']):,} citizens when recording began, "
+              f"{scenario.total_staff} caseworkers "
               f"({result.timings['simulate_s']:.1f} s)")
         check = steady_state(result.summary, scenario.run.warmup_weeks)
         print(f"  every indicator covers {check['window']} ({scenario.run.weeks} weeks after a "
               f"{scenario.run.warmup_weeks}-week spin-up); steady state: {check['verdict']}")
+        measured = {stock: d for stock, d in check["drift"].items() if d == d}   # (nan: too short to tell)
+        if measured:
+            print("  drift from the first to the last recorded year, against the mean: "
+                  + ", ".join(f"{stock} {d:+.1%}" for stock, d in measured.items()))
         for key, label, fmt in HEADLINE:
             value = result.summary[key]
             # e.g. months per recipient-year need a whole recorded year, 6-month exits 26 weeks

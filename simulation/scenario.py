@@ -848,16 +848,21 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | list[str] | None
         data = _merge(data, layer)
     source = str(path)
     overrides = _parse_overrides(overrides)
+    # ``caseworkers=N`` (a number, not the caseworkers' table): the office's total staff, shared
+    # among the units in proportion (as :func:`apply_settings`), after any new population size
+    total_staff = overrides.pop("caseworkers") if not isinstance(overrides.get("caseworkers", {}), dict) else None
     # a new population keeps the file's staff per adult, unless the units' staff are set too
-    staff_set = any(k.startswith("office.units") for k in overrides)
-    citizens = None if staff_set else overrides.pop("population.citizens", None)
+    staff_set = total_staff is not None or any(k.startswith("office.units") for k in overrides)
+    citizens = overrides.pop("population.citizens", None) if not staff_set or total_staff is not None else None
     for key, value in overrides.items():
         _set_dotted(data, key, value, source=f"{source} (--set)", must_exist=True)
     try:
         scenario = from_dict(data, source=source)
-        return scenario if citizens is None else scenario.scaled(citizens)
+        scenario = scenario if citizens is None else apply_settings(scenario, citizens=citizens)
+        return scenario if total_staff is None else apply_settings(scenario, caseworkers=total_staff)
     except ScenarioError as exc:
-        if exc.key in overrides or citizens is not None and exc.key == "population.citizens":
+        if exc.key in overrides or exc.key == "caseworkers" \
+                or citizens is not None and exc.key in ("population.citizens", "citizens"):
             raise ScenarioError(f"{source} (--set)", exc.key, exc.message) from None   # from the command line: say so
         origin = _origin(exc.key, layers)
         if origin is not None and origin != path:

@@ -27,6 +27,7 @@ seed, error), ``results.parquet`` (all runs, tidy) and, for Morris and Sobol, ``
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import os
@@ -148,6 +149,7 @@ def load_sweep(path: str | Path, overrides=()) -> Sweep:
     ``replications=3``) change the sweep; every other key changes the base scenario(s).
     """
     sweep_sets, scenario_sets = _split_overrides(overrides)
+    _check_bare_keys(Path(path), scenario_sets)
     doc = _read_sweep(Path(path), sweep_sets)
     kind, samples, replications, seed, max_runs = _design_settings(doc)
     files = _scenario_files(doc, kind)
@@ -177,6 +179,17 @@ def _split_overrides(overrides) -> tuple[dict, list[str]]:
         else:
             scenario_sets.append(item)
     return sweep_sets, scenario_sets
+
+
+def _check_bare_keys(path: Path, scenario_sets: list[str]) -> None:
+    """A ``--set`` key without a dot that is neither a sweep key nor a scenario's top-level key is
+    a mistyped sweep key far more often than a scenario one: say so against the sweep file."""
+    top = {f.name for f in dataclasses.fields(Scenario)}
+    for item in scenario_sets:
+        key = str(item).partition("=")[0].strip()
+        if key and "." not in key and key not in top:
+            raise ScenarioError(f"{path} (--set)", key, f"unknown key '{key}'{_hint(key, SETTABLE + tuple(top))} "
+                                f"(sweep keys: {', '.join(SETTABLE)}; a scenario value is set as section.key)")
 
 
 def _read_sweep(path: Path, sweep_sets: dict) -> _SweepDoc:

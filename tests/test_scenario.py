@@ -131,3 +131,18 @@ def test_plain_settings_for_the_dashboard():
 def test_scenario_round_trips_through_its_dict(name, organisations):
     s = organisations[name]
     assert sc.from_dict(s.to_dict()) == s
+
+
+def test_set_caseworkers_to_a_number_sets_the_offices_total_staff():
+    """``--set caseworkers=N`` is the total staff shared among the units in proportion (as in a
+    sweep or ``apply_settings``); with a new population size the given staff still wins."""
+    path = SCENARIOS / "specialist.toml"
+    base = ms.load_scenario(path)
+    s = ms.load_scenario(path, ["caseworkers=40"])
+    assert sum(u.staff for u in s.office.units) == 40 != sum(u.staff for u in base.office.units)
+    assert s == sc.apply_settings(base, caseworkers=40)
+    small = ms.load_scenario(path, ["caseworkers=12", "population.citizens=5000"])
+    assert sum(u.staff for u in small.office.units) == 12 and small.population.citizens == 5000
+    assert ms.load_scenario(path, ["caseworkers.duty_share=0.2"]).caseworkers.duty_share == 0.2   # the table still
+    with pytest.raises(ms.ScenarioError, match=r"\(--set\).*caseworkers.*out of range"):
+        ms.load_scenario(path, ["caseworkers=-5"])

@@ -161,3 +161,14 @@ def test_a_set_on_the_horizon_overrides_the_sweep_files_weeks(tmp_path):
     assert sw.load_sweep(path, SMALL).base.run.weeks == 20
     spec = sw.load_sweep(path, SMALL + ["run.weeks=7", "run.warmup_weeks=3"])
     assert (spec.base.run.weeks, spec.base.run.warmup_weeks) == (7, 3)
+
+
+def test_a_mistyped_sweep_key_on_the_command_line_is_named_against_the_sweep_file(tmp_path):
+    """``--set sampels=4`` is a sweep key mistyped, not a scenario key: the error names the sweep
+    file, suggests the sweep key and lists the sweep's keys."""
+    path = sweep_file(tmp_path, GRID)
+    with pytest.raises(sw.ScenarioError) as err:
+        sw.load_sweep(path, SMALL + ["sampels=4"])
+    message = str(err.value)
+    assert str(path) in message and "did you mean 'samples'" in message and "sweep keys:" in message
+    assert sw.load_sweep(path, SMALL + ["samples=1"]).samples == 1      # the right key still works
