@@ -77,13 +77,19 @@ def arena_drift(a, employed, benefit, in_education, short_sick, sa_top_up, low_i
             levels)
 
 
+@inlined
+def lost_count(work, activity, housing, economy, theta):
+    """How many of one citizen's four arenas are below ``theta`` (lost)."""
+    return (work < theta) + (activity < theta) + (housing < theta) + (economy < theta)
+
+
 @compiled
 def arenas_lost(a, theta):
     """Arenas below ``theta`` per slot (int8), for every slot of ``a`` (4, slots)."""
     n = a.shape[1]
     lost = np.empty(n, dtype=np.int8)
     for i in range(n):
-        lost[i] = (a[0, i] < theta) + (a[1, i] < theta) + (a[2, i] < theta) + (a[3, i] < theta)
+        lost[i] = lost_count(a[0, i], a[1, i], a[2, i], a[3, i], theta)
     return lost
 
 

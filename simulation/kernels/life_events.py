@@ -31,7 +31,7 @@ import numpy as np
 
 from ..population import ECONOMY, HOUSING, JOBSEEKER, NEVER, NO_SPELL, SEEKS_WORK, WORK
 from ..vocabulary import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Benefit
-from .arenas import citizen_drift
+from .arenas import citizen_drift, lost_count
 from .compile import compiled, uniform
 
 NONE = int(Benefit.NONE)
@@ -155,11 +155,6 @@ def _jobseeker(alive, employed, in_education, benefit):
 def _seeks_work(employed, in_education, benefit):
     """Looks for work this week: out of work and school, a jobseeker or in the qualification programme."""
     return not (employed or in_education) and SEEKS_WORK[benefit]
-
-
-@compiled
-def _arenas_lost(work, activity, housing, economy, theta):
-    return (work < theta) + (activity < theta) + (housing < theta) + (economy < theta)
 
 
 @compiled
@@ -358,8 +353,8 @@ def leaving_and_shocks(c, r, key, week, counts):
         c.age[i] += 1.0 / WEEKS_PER_YEAR
         ben = c.benefit[i]
         c.was_jobseeker[i] = _jobseeker(c.alive[i], c.employed[i], c.in_education[i], ben)
+        c.lost[i] = lost_count(a[0, i], a[1, i], a[2, i], a[3, i], r.theta)   # (leaving changes no arena)
         if not c.alive[i]:
-            c.lost[i] = _arenas_lost(a[0, i], a[1, i], a[2, i], a[3, i], r.theta)
             continue
         u = uniform(key, i, MOVE)
         why = _leaving(r, c.age[i], ben, u)
@@ -369,9 +364,7 @@ def leaving_and_shocks(c, r, key, week, counts):
             n_left += 1
             n_spells = _close_spell(c.spell_start, i, week, spells, n_spells)
             c.alive[i] = False
-            c.lost[i] = _arenas_lost(a[0, i], a[1, i], a[2, i], a[3, i], r.theta)
             continue
-        c.lost[i] = _arenas_lost(a[0, i], a[1, i], a[2, i], a[3, i], r.theta)
         x = uniform(key, i, SHOCK)
         if x < r.shock_bound:
             traits = np.int8(c.health[i]) + np.int8(c.substance_use[i])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arenas import lost_count
 from .compile import compiled, inlined
 
 # ---- the week's work items (office/work.py) --------------------------------------------------
@@ -111,9 +112,15 @@ def extra_hours(row, reassess, substance_use, housing, language, held, theta, re
     introduction)."""
     extra = (1.0 if reassess else 0.0) * reassessment_hours
     if row == 1 and (held[0] or held[1] or held[2]):
-        need = (held[0] and substance_use) or (held[1] and housing < theta) or (held[2] and language)
-        extra = extra + (1.0 if need else 0.0) * service_hours
+        extra = extra + (1.0 if portfolio_need(held, substance_use, housing, language, theta) else 0.0) * service_hours
     return extra
+
+
+@inlined
+def portfolio_need(held, substance_use, housing, language, theta):
+    """Whether the office holds a service for the user's need (work.portfolio_need for one user;
+    ``held``, a tuple of flags: substance use, housing, introduction)."""
+    return (held[0] and substance_use) or (held[1] and housing < theta) or (held[2] and language)
 
 
 @compiled
@@ -319,9 +326,7 @@ def backlog_order(items, klass, key, last_class, scratch):
             if klass[k] == c:
                 scratch[n] = k
                 n += 1
-        if n - lo > 1:
-            mine = scratch[lo:n].copy()
-            scratch[lo:n] = mine[np.argsort(key[mine], kind="mergesort")]
+        sort_by_key(scratch, lo, n, key)
     return scratch[:n]
 
 
@@ -500,8 +505,7 @@ def portfolio_gain(held, substance_use, housing, language, theta, portfolio_effe
     """The factor on a housing and social session's gain from a service the office holds for the
     user's need (work.portfolio_need for one user; ``held``, a tuple of flags: substance use,
     housing, introduction)."""
-    need = (held[0] and substance_use) or (held[1] and housing < theta) or (held[2] and language)
-    return 1.0 + portfolio_effect * (1.0 if need else 0.0)
+    return 1.0 + portfolio_effect * (1.0 if portfolio_need(held, substance_use, housing, language, theta) else 0.0)
 
 
 @compiled
@@ -586,8 +590,8 @@ def follow_up_sessions(who, cw, kind, hours, done, ratio, session_kinds, week, l
                 parked_until[i] = week + park_weeks
                 failures[i] = 0
                 parked += 1
-            now_lost = (a[0, i] < theta) + (a[1, i] < theta) + (a[2, i] < theta) + (a[3, i] < theta)
-            need_level_of[i] = need_level(now_lost, health[i], benefit[i] == disability)
+            need_level_of[i] = need_level(lost_count(a[0, i], a[1, i], a[2, i], a[3, i], theta), health[i],
+                                          benefit[i] == disability)
         held_by_row[row] = held_n
     return slipped, held_by_row, early, first, first_wait, parked, starts
 
@@ -761,7 +765,7 @@ def office_pool(alive, employed, benefit, sa_top_up, a, registered, intake_due, 
     m = 0
     for i in range(n):
         economy = a[3, i]
-        lost[i] = (a[0, i] < theta) + (a[1, i] < theta) + (a[2, i] < theta) + (economy < theta)
+        lost[i] = lost_count(a[0, i], a[1, i], a[2, i], economy, theta)
         keep[i] = could_need_office(alive[i], employed[i], benefit[i], sa_top_up[i], economy, registered[i],
                                     intake_due[i], sa_pending[i], theta, no_benefit)
         m += keep[i]
