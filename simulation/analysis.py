@@ -74,9 +74,14 @@ def verdict(row) -> str:
     return "higher" if row["diff"] > 0 else "lower"
 
 
-def size_against_threshold(row) -> float:
-    """How many times the smallest difference that matters the difference is (NaN without a threshold)."""
+def size_against_threshold(row, baseline_mean: float = np.nan) -> float:
+    """How many times the smallest difference that matters the difference is. NaN without a
+    threshold, and for a relative threshold against a baseline of zero: taken from the other
+    value (:meth:`Indicator.threshold`), every such difference is the same multiple of it, so it
+    has no size to rank by."""
     threshold = row.get("threshold", np.nan)
+    if baseline_mean == 0 and indicators.get(row["metric"]).relative:
+        return np.nan
     return abs(row["diff"]) / threshold if threshold and not np.isnan(threshold) else np.nan
 
 

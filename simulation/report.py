@@ -56,11 +56,8 @@ def brief(summary: pd.DataFrame, baseline: str) -> list[str]:
     rows = summary[(summary["scenario"] != baseline) & summary["verdict"].isin(["higher", "lower"])].copy()
     rows = rows[[indicators.get(m).better is not None for m in rows["metric"]]]
     base = summary[summary["scenario"] == baseline].set_index("metric")
-    # a relative threshold against a baseline of zero is taken relative to the other value, so
-    # the difference is always the same multiple of it: no size to rank by (such findings go last)
-    from_zero = [indicators.get(m).relative and base.loc[m, "mean"] == 0 for m in rows["metric"]]
-    rows["size"] = [np.nan if z else size_against_threshold(r) for z, (_, r) in zip(from_zero, rows.iterrows(),
-                                                                                    strict=True)]
+    # (a difference from a baseline of zero has no size to rank by: such findings go last)
+    rows["size"] = [size_against_threshold(r, base.loc[r["metric"], "mean"]) for _, r in rows.iterrows()]
     rows = rows.sort_values("size", ascending=False, na_position="last")
     out = []
     for _, r in rows.head(IN_BRIEF_MAX).iterrows():
