@@ -780,6 +780,10 @@ def share_out(total: int, weights: list[int]) -> list[int]:
     return parts
 
 
+#: settings over every unit of the office, given as plain numbers (:func:`apply_settings`, ``--set``)
+UNIT_TOTALS = ("caseworkers", "caseload_cap")
+
+
 def apply_settings(scenario: Scenario, **settings: Any) -> Scenario:
     """Apply plain keyword settings: the :data:`SETTINGS` shortcuts, plus ``caseworkers`` (total
     staff, shared among units in proportion) and ``caseload_cap`` (for every unit). ``citizens``
@@ -796,7 +800,7 @@ def apply_settings(scenario: Scenario, **settings: Any) -> Scenario:
     dotted = {}
     for name, value in settings.items():
         if name not in SETTINGS:
-            allowed = list(SETTINGS) + ["caseworkers", "caseload_cap"]
+            allowed = list(SETTINGS) + list(UNIT_TOTALS)
             raise ScenarioError("settings", name, _unknown_message(name, allowed))
         dotted[SETTINGS[name]] = value
     data = scenario.to_dict()
@@ -848,21 +852,20 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | list[str] | None
         data = _merge(data, layer)
     source = str(path)
     overrides = _parse_overrides(overrides)
-    # ``caseworkers=N`` (a number, not the caseworkers' table): the office's total staff, shared
-    # among the units in proportion (as :func:`apply_settings`), after any new population size
-    total_staff = overrides.pop("caseworkers") if not isinstance(overrides.get("caseworkers", {}), dict) else None
+    # ``caseworkers=N`` or ``caseload_cap=N`` (numbers, not tables): over every unit, as
+    # :func:`apply_settings` does, after any new population size
+    totals = {k: overrides.pop(k) for k in UNIT_TOTALS if k in overrides and not isinstance(overrides[k], dict)}
     # a new population keeps the file's staff per adult, unless the units' staff are set too
-    staff_set = total_staff is not None or any(k.startswith("office.units") for k in overrides)
-    citizens = overrides.pop("population.citizens", None) if not staff_set or total_staff is not None else None
+    units_set = any(k.startswith("office.units") for k in overrides)
+    citizens = None if units_set else overrides.pop("population.citizens", None)
     for key, value in overrides.items():
         _set_dotted(data, key, value, source=f"{source} (--set)", must_exist=True)
     try:
         scenario = from_dict(data, source=source)
-        scenario = scenario if citizens is None else apply_settings(scenario, citizens=citizens)
-        return scenario if total_staff is None else apply_settings(scenario, caseworkers=total_staff)
+        scenario = scenario if citizens is None else scenario.scaled(citizens)
+        return apply_settings(scenario, **totals)
     except ScenarioError as exc:
-        if exc.key in overrides or exc.key == "caseworkers" \
-                or citizens is not None and exc.key in ("population.citizens", "citizens"):
+        if exc.key in overrides or exc.key in totals or citizens is not None and exc.key == "population.citizens":
             raise ScenarioError(f"{source} (--set)", exc.key, exc.message) from None   # from the command line: say so
         origin = _origin(exc.key, layers)
         if origin is not None and origin != path:

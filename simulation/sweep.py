@@ -44,6 +44,7 @@ from .runner import STALL_TIMEOUT_S, RunResult, Task, seeds
 from .sampling import DESIGNS, Parameter, design
 from .scenario import (
     SETTINGS,
+    UNIT_TOTALS,
     Scenario,
     ScenarioError,
     apply_settings,
@@ -59,7 +60,6 @@ SWEEP_KEYS = ("name", "description", "base", "design", "samples", "replications"
 #: Sweep keys the command line may change: ``--set samples=16`` or ``--set design.samples=16``.
 SETTABLE = ("name", "description", "design", "samples", "replications", "seed", "weeks", "warmup_weeks",
             "outputs", "max_runs")
-PLAIN_INT = ("caseworkers", "caseload_cap")
 #: A design with more runs than this is refused as a likely typo (raise ``max_runs`` to mean it).
 MAX_RUNS = 100_000
 #: Fewest samples that give indices: Morris needs two trajectories, Sobol two base rows.
@@ -106,7 +106,7 @@ def _err(source, key, message):
 
 
 def _is_integer(base: Scenario, name: str) -> bool:
-    if name in PLAIN_INT:
+    if name in UNIT_TOTALS:
         return True
     if "." not in name:
         return False
@@ -184,7 +184,7 @@ def _split_overrides(overrides) -> tuple[dict, list[str]]:
 def _check_bare_keys(path: Path, scenario_sets: list[str]) -> None:
     """A ``--set`` key without a dot that is neither a sweep key nor a scenario's top-level key is
     a mistyped sweep key far more often than a scenario one: say so against the sweep file."""
-    top = {f.name for f in dataclasses.fields(Scenario)}
+    top = {f.name for f in dataclasses.fields(Scenario)} | set(UNIT_TOTALS)
     for item in scenario_sets:
         key = str(item).partition("=")[0].strip()
         if key and "." not in key and key not in top:
@@ -266,8 +266,8 @@ def _check_parameter_name(doc: _SweepDoc, base: Scenario, name: str) -> None:
             base.replace(**{name: getattr_dotted(base, name, default=None)})
         except ScenarioError as exc:
             raise doc.err(key, exc.message) from None
-    elif name not in SETTINGS and name not in PLAIN_INT:
-        allowed = list(SETTINGS) + list(PLAIN_INT)
+    elif name not in SETTINGS and name not in UNIT_TOTALS:
+        allowed = list(SETTINGS) + list(UNIT_TOTALS)
         raise doc.err(key, f"unknown parameter '{name}'{_hint(name, allowed)}: use a dotted scenario key "
                            f"(office.handoff_loss) or one of {', '.join(allowed)}")
 

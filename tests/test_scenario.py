@@ -146,3 +146,5 @@ def test_set_caseworkers_to_a_number_sets_the_offices_total_staff():
     assert ms.load_scenario(path, ["caseworkers.duty_share=0.2"]).caseworkers.duty_share == 0.2   # the table still
     with pytest.raises(ms.ScenarioError, match=r"\(--set\).*caseworkers.*out of range"):
         ms.load_scenario(path, ["caseworkers=-5"])
+    capped = ms.load_scenario(path, ["caseload_cap=30"])                    # the other total: every unit's cap
+    assert all(u.caseload_cap == 30 for u in capped.office.units) and capped == sc.apply_settings(base, caseload_cap=30)
