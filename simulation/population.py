@@ -489,8 +489,10 @@ def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) 
                 c.partner_from, nbr_activity, lost, _income_table(s.benefits), DRIFT_CODES, rates, levels)
 
 
+@lru_cache(maxsize=32)
 def drift_rates(s: Scenario) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """The drift's rates and economy levels (:func:`simulation.kernels.arenas.citizen_drift`)."""
+    """The drift's rates and economy levels (:func:`simulation.kernels.arenas.citizen_drift`;
+    built once per scenario, as :func:`life_rates`)."""
     ar, b = s.arenas, s.benefits
     rates = (ar.loss_threshold, ar.acceleration_per_arena_lost, ar.work_rate_employed, ar.work_decay_out_of_work,
              ar.economy_rate, ar.housing_rate, ar.activity_rate, ar.network_weight, ar.isolation_from_poverty)
