@@ -1,20 +1,26 @@
-"""The citizens' social network: built once with networkx, then used as a sparse matrix.
+"""The citizens' social network: built once, as networkx would build it, then used as a sparse matrix.
 
 Ties carry participation (the activity arena, 004:2407-2424) and job leads (work contacts
 give "new jobs, advantageous information", 004:2367-2373). The graph is a small world
 (Watts-Strogatz) built per neighbourhood block, so building stays fast and memory flat at a
-million citizens; a few ties per block are rewired across blocks. The graph's nodes are
+million citizens; a few ties per block are rewired across blocks. Each block's edges are exactly
+those of ``networkx.watts_strogatz_graph`` with the block's seed, drawn by a compiled kernel that
+builds no graph objects (:func:`small_world`; networkx itself took ten seconds for a million). The graph's nodes are
 population *slots*: a newcomer who takes a freed slot takes over its ties (moves into the
 neighbourhood). Network size and shape are assumptions (docs/calibration.md).
 """
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 import numpy as np
 import scipy.sparse as sp
 
 from .scenario import Network
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def build_ties(n_slots: int, params: Network, rng: np.random.Generator) -> sp.csr_matrix:
@@ -27,10 +33,9 @@ def build_ties(n_slots: int, params: Network, rng: np.random.Generator) -> sp.cs
         if size <= k:
             continue
         seed = int(rng.integers(2**31))
-        graph = nx.watts_strogatz_graph(size, k, params.rewiring, seed=seed)
-        edges = np.asarray(graph.edges(), dtype=np.int64).reshape(-1, 2) + start
-        rows.append(edges[:, 0])
-        cols.append(edges[:, 1])
+        u, v = small_world(size, k, params.rewiring, seed)
+        rows.append(u + start)
+        cols.append(v + start)
     if n_slots > block:  # a few ties between neighbourhoods, so the district is one network
         m = max(1, int(n_slots * params.rewiring / 10))
         a, b = rng.integers(0, n_slots, m), rng.integers(0, n_slots, m)
@@ -49,8 +54,27 @@ def build_ties(n_slots: int, params: Network, rng: np.random.Generator) -> sp.cs
     return adj
 
 
+def small_world(n: int, k: int, p: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The edges (u, v) of ``networkx.watts_strogatz_graph(n, k, p, seed=seed)``, the same edges,
+    drawn without building the graph (:func:`simulation.kernels.network.watts_strogatz_edges`)."""
+    from .kernels.network import OUT_OF_WORDS, random_words, watts_strogatz_edges
+
+    half = k // 2
+    nodes = np.arange(n, dtype=np.int64)
+    ring = np.array([(nodes + j) % n for j in range(1, half + 1)], dtype=np.int64).reshape(half, n)
+    # words for every ring place's draw and, with room to spare, the rewirings' choices
+    words = 2 * half * n + int(8 * p * half * n) + 64
+    while True:
+        targets = ring.copy()
+        if watts_strogatz_edges(n, k, p, random_words(seed, words), targets) != OUT_OF_WORDS:
+            return np.tile(nodes, half), targets.ravel()
+        words *= 2
+
+
 def to_graph(ties: sp.csr_matrix, nodes: np.ndarray | None = None) -> nx.Graph:
     """The network (or the part among ``nodes``) as a networkx graph, for inspection and teaching."""
+    import networkx as nx  # only where used (command-line start-up)
+
     sub = ties if nodes is None else ties[nodes][:, nodes]
     graph = nx.from_scipy_sparse_array(sub)
     if nodes is not None:

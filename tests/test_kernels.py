@@ -199,6 +199,42 @@ def test_contacts_means_match_the_numpy_reference(seed):
     assert 0.0 < employed.mean() < 1.0
 
 
+@pytest.mark.parametrize(("n", "k", "p"), [(2000, 6, 0.1), (60, 4, 0.3), (12, 10, 0.5), (11, 8, 1.0), (40, 2, 0.0)])
+def test_small_world_draws_networkx_watts_strogatz_edges(n, k, p):
+    """The compiled small world has exactly networkx's edges for the same seed, also where the
+    rewiring must retry often (dense rings, every tie rewired) and where nothing is rewired."""
+    import networkx as nx
+
+    from simulation import network
+
+    for seed in range(12):
+        u, v = network.small_world(n, k, p, seed)
+        ours = {frozenset(e) for e in zip(u.tolist(), v.tolist(), strict=True)}
+        theirs = {frozenset(e) for e in nx.watts_strogatz_graph(n, k, p, seed=seed).edges()}
+        assert ours == theirs
+        assert len(u) == len(ours)                       # no tie listed twice, none lost
+    rewired = network.small_world(n, k, p, 0)[1] != (np.tile(np.arange(n), k // 2)
+                                                    + np.repeat(np.arange(1, k // 2 + 1), n)) % n
+    assert rewired.any() == (p > 0)
+
+
+def test_small_world_draws_more_words_when_the_first_run_out(monkeypatch):
+    """Rewiring draws an unknown number of words: when those drawn ahead run out, more are drawn
+    and the edges are still networkx's."""
+    import networkx as nx
+
+    from simulation import network
+    from simulation.kernels import network as kernel
+
+    asked: list[int] = []
+    words = kernel.random_words
+    monkeypatch.setattr(kernel, "random_words", lambda seed, m: asked.append(m) or words(seed, m // 40))
+    u, v = network.small_world(200, 6, 0.5, 4)
+    assert len(asked) > 1
+    assert {frozenset(e) for e in zip(u.tolist(), v.tolist(), strict=True)} == \
+        {frozenset(e) for e in nx.watts_strogatz_graph(200, 6, 0.5, seed=4).edges()}
+
+
 def caseloads(cw: np.ndarray, n_staff: int) -> np.ndarray:
     """Caseloads from the week's pass (Office.needs_and_registration) over users who are all
     registered and need every task (on social assistance, out of work, housing lost: so nothing
