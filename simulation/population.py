@@ -366,11 +366,11 @@ def step(c: Citizens, s: Scenario, rng: np.random.Generator, week: int, free_slo
       payment. Social assistance that gives way to a state benefit or a job runs on until the
       office's next decision (003:1002-1008).
 
-    Then the arenas drift (:func:`drift`, in the same pass as the week's bookkeeping). Newcomers
-    next week replace this week's leavers.
+    Then the week's bookkeeping, and the arenas drift (:func:`drift`) with the arenas lost at the
+    start of the week. Newcomers next week replace this week's leavers.
     """
     from .kernels import week_key
-    from .kernels.life_events import EVENTS, bookkeeping_and_drift, leaving_and_shocks, transitions
+    from .kernels.life_events import EVENTS, bookkeeping, leaving_and_shocks, transitions
 
     arrived = free_slots(rng.poisson(c.last_outflow) if c.last_outflow else 0)
     if len(arrived):
@@ -386,9 +386,8 @@ def step(c: Citizens, s: Scenario, rng: np.random.Generator, week: int, free_slo
     transitions(life, rates, key, week, counts)
     month_bit = np.int16(1 << month_of_year(week))
     year_end = week % WEEKS_PER_YEAR == WEEKS_PER_YEAR - 1
-    moves, levels = drift_rates(s)
-    spells_ended = bookkeeping_and_drift(life, week, month_bit, year_end, _income_table(s.benefits), DRIFT_CODES,
-                                         moves, levels)
+    spells_ended = bookkeeping(life, week, month_bit, year_end)
+    drift(c, s, c.nbr_activity, c.lost)
     return WeekEvents(left=left, arrived=arrived, spells_ended=[spells_at_leaving, spells_ended],
                       **dict(zip(EVENTS, counts.tolist(), strict=True)))
 
@@ -478,15 +477,22 @@ def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) 
       as much again at work or in school, less ``isolation_from_poverty`` with the economy lost
       (004:4341-4351).
 
-    The week's step applies the same per-citizen drift (:func:`simulation.kernels.arenas.citizen_drift`)
-    inside its bookkeeping pass; this applies it to every slot at once (:func:`simulation.kernels.arena_drift`),
-    the form the tests check against plain numpy.
+    One compiled pass over every slot (:func:`simulation.kernels.arena_drift`, each citizen's week
+    in :func:`simulation.kernels.arenas.citizen_drift`) gives the new arenas; the week's step calls
+    this after its bookkeeping, and the tests check it against plain numpy.
     """
     from .kernels import arena_drift  # numba only where used (command-line start-up)
 
     rates, levels = drift_rates(s)
-    arena_drift(c.arenas, c.employed, c.benefit, c.in_education, c.short_sick, c.sa_top_up, c.low_income, c.age,
-                c.partner_from, nbr_activity, lost, _income_table(s.benefits), DRIFT_CODES, rates, levels)
+    c.arenas = arena_drift(c.arenas, c.employed, c.benefit, c.in_education, c.short_sick, c.sa_top_up, c.low_income,
+                           c.age, c.partner_from, nbr_activity, lost, _income_levels(s.benefits), DRIFT_CODES, rates,
+                           levels)
+
+
+@lru_cache(maxsize=32)
+def _income_levels(b) -> tuple[float, ...]:
+    """:func:`_income_table` as a tuple (the drift kernel chooses from it by selects)."""
+    return tuple(_income_table(b).tolist())
 
 
 @lru_cache(maxsize=32)

@@ -10,10 +10,13 @@ used, never by the command line's start-up.
 Modules are named after the submodel, kernels after the mechanism they implement:
 
 * :mod:`.arenas`: :func:`arena_drift`, the weekly move of the four arenas toward their targets
-  (population.drift); :func:`arenas_lost` (Citizens.arenas_lost); :func:`contacts_means`, what each
-  citizen sees of their contacts' work and activity (population.neighbour_means);
+  (population.drift, written to a new array so that the loop vectorises); :func:`arenas_lost`
+  (Citizens.arenas_lost); :func:`contacts_means`, what each citizen sees of their contacts' work
+  and activity (population.neighbour_means);
 * :mod:`.life_events`: :func:`leaving_and_shocks`, :func:`transitions` and
-  :func:`bookkeeping_and_drift`, a citizen's week outside the office (population.step);
+  :func:`bookkeeping`, a citizen's week outside the office (population.step);
+* :mod:`.network`: :func:`~.network.watts_strogatz_edges`, each neighbourhood's small world, with
+  networkx's edges (network.small_world);
 * :mod:`.census`: :func:`population_census` and :func:`office_census`, the week's counts for the
   indicators over the population and over the office's known slots (metrics.Recorder);
 * :mod:`.office`, the office's week, in its order: ``needs_and_registration`` (with ``office_pool``),

@@ -8,8 +8,9 @@ them and depends on everyone's leaving and shocks:
 * :func:`transitions`: leaving education, job finding, sick leave and AAP, disability, benefit
   expiry and early pension;
 
-and a third for the week's bookkeeping and the arenas' drift (:func:`bookkeeping_and_drift`):
-the benefit clocks, unemployment spells, months on social assistance, and each citizen's arenas.
+and a third for the week's bookkeeping (:func:`bookkeeping`): the benefit clocks, unemployment
+spells and months on social assistance. (The arenas' drift has a pass of its own,
+:func:`simulation.kernels.arena_drift`.)
 
 Per citizen the steps run in the order the mechanisms are described in population.py; each
 citizen's step reads only their own state, so one pass over the slots gives what a pass per
@@ -31,7 +32,7 @@ import numpy as np
 
 from ..population import ECONOMY, HOUSING, JOBSEEKER, NEVER, NO_SPELL, SEEKS_WORK, WORK
 from ..vocabulary import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Benefit
-from .arenas import citizen_drift, lost_count
+from .arenas import lost_count
 from .compile import compiled, uniform
 
 NONE = int(Benefit.NONE)
@@ -492,27 +493,23 @@ def _end_aap(c, r, key, outcome, i, counts):
 
 
 @compiled
-def bookkeeping_and_drift(c, week, month_bit, year_end, income_table, codes, rates, levels):
-    """The week's bookkeeping and the arenas' drift, for every slot.
-
-    Bookkeeping: the benefit clock and weeks out of work; registered unemployment spells, which
-    start when one becomes a jobseeker and end when one is no longer one; a payment each month of
-    receipt of social assistance (its calendar month counts as a month on social assistance) and,
-    at the year's end, the months per person (as SSB counts them). Then each citizen's arenas drift
-    (:func:`simulation.kernels.arenas.citizen_drift`, population.drift) with the arenas lost at the
-    start of the week. One pass, as both read the same columns.
+def bookkeeping(c, week, month_bit, year_end):
+    """The week's bookkeeping, for every slot: the benefit clock and weeks out of work; registered
+    unemployment spells, which start when one becomes a jobseeker and end when one is no longer
+    one; a payment each month of receipt of social assistance (its calendar month counts as a
+    month on social assistance) and, at the year's end, the months per person (as SSB counts them).
+    (The arenas' drift follows in a pass of its own, population.drift.)
 
     Returns the unemployment spells that ended this week ((start, duration) rows).
     """
     n = len(c.alive)
     spells = np.empty((n, 2), dtype=np.int32)
     n_spells = 0
-    a = c.arenas
     for i in range(n):
         c.benefit_weeks[i] += 1
-        ben = c.benefit[i]
         if c.alive[i]:
             c.weeks_out[i] += not c.employed[i]
+            ben = c.benefit[i]
             now = _jobseeker(True, c.employed[i], c.in_education[i], ben)
             if now and not c.was_jobseeker[i] and c.spell_start[i] == NO_SPELL:
                 c.spell_start[i] = week
@@ -524,10 +521,6 @@ def bookkeeping_and_drift(c, week, month_bit, year_end, income_table, codes, rat
         if year_end:
             c.sa_months_last_year[i] = _months(c.sa_month_mask[i])
             c.sa_month_mask[i] = 0
-        a[0, i], a[1, i], a[2, i], a[3, i] = citizen_drift(
-            a[0, i], a[1, i], a[2, i], a[3, i], c.employed[i], ben, c.in_education[i], c.short_sick[i],
-            c.sa_top_up[i], c.low_income[i], c.age[i] >= c.partner_from[i], c.nbr_activity[i], c.lost[i],
-            income_table[ben], codes, rates, levels)
     return spells[:n_spells].copy()   # (a copy: a view would keep the slot-sized buffer alive)
 
 
