@@ -478,15 +478,14 @@ def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) 
       (004:4341-4351).
 
     One compiled pass over every slot (:func:`simulation.kernels.arena_drift`, each citizen's week
-    in :func:`simulation.kernels.arenas.citizen_drift`) gives the new arenas; the week's step calls
-    this after its bookkeeping, and the tests check it against plain numpy.
+    in :func:`simulation.kernels.arenas.citizen_drift`); the week's step calls this after its
+    bookkeeping, and the tests check it against plain numpy.
     """
     from .kernels import arena_drift  # numba only where used (command-line start-up)
 
     rates, levels = drift_rates(s)
-    c.arenas = arena_drift(c.arenas, c.employed, c.benefit, c.in_education, c.short_sick, c.sa_top_up, c.low_income,
-                           c.age, c.partner_from, nbr_activity, lost, _income_levels(s.benefits), DRIFT_CODES, rates,
-                           levels)
+    arena_drift(c.arenas, c.employed, c.benefit, c.in_education, c.short_sick, c.sa_top_up, c.low_income, c.age,
+                c.partner_from, nbr_activity, lost, _income_levels(s.benefits), DRIFT_CODES, rates, levels)
 
 
 @lru_cache(maxsize=32)

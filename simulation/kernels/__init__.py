@@ -10,7 +10,7 @@ used, never by the command line's start-up.
 Modules are named after the submodel, kernels after the mechanism they implement:
 
 * :mod:`.arenas`: :func:`arena_drift`, the weekly move of the four arenas toward their targets
-  (population.drift, written to a new array so that the loop vectorises); :func:`arenas_lost`
+  (population.drift, a loop the compiler vectorises); :func:`arenas_lost`
   (Citizens.arenas_lost); :func:`contacts_means`, what each citizen sees of their contacts' work
   and activity (population.neighbour_means);
 * :mod:`.life_events`: :func:`leaving_and_shocks`, :func:`transitions` and
