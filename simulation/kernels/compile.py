@@ -37,6 +37,16 @@ def uniform(key, slot, purpose):
     return np.float64(z >> np.uint64(11)) * _TO_UNIT
 
 
+@inlined
+def by_code(code, table):
+    """``table[code]`` for a small tuple ``table`` (by benefit code, say), chosen by selects over the
+    tuple: a lookup in an array stops the compiler from vectorising the loop it is in."""
+    value = table[0]
+    for k, entry in enumerate(table):
+        value = entry if code == k else value
+    return value
+
+
 def uniform_reference(key: int, slots: np.ndarray, purpose: int) -> np.ndarray:
     """:func:`uniform` for many slots in plain numpy (the tests' reference)."""
     with np.errstate(over="ignore"):

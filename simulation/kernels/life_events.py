@@ -33,7 +33,7 @@ import numpy as np
 from ..population import ECONOMY, HOUSING, JOBSEEKER, NEVER, NO_SPELL, SEEKS_WORK, WORK
 from ..vocabulary import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Benefit
 from .arenas import lost_count
-from .compile import compiled, uniform
+from .compile import by_code, compiled, uniform
 
 NONE = int(Benefit.NONE)
 UNEMPLOYMENT_BENEFIT = int(Benefit.UNEMPLOYMENT_BENEFIT)
@@ -142,6 +142,12 @@ class Rates(NamedTuple):
 
 
 STAYS, MOVES_OR_AGES_OUT, DIES = 0, 1, 2
+#: death is drawn only where the week's first uniform lies in this band above moving away (it is rare)
+DEATH_BAND = 0.002
+#: population.JOBSEEKER as a tuple (for :func:`.compile.by_code`)
+JOBSEEKER_BENEFITS = tuple(bool(x) for x in JOBSEEKER)
+#: population.SEEKS_WORK as a tuple (for :func:`.compile.by_code`)
+SEEKS_WORK_BENEFITS = tuple(bool(x) for x in SEEKS_WORK)
 NO_SHOCK, JOB_LOSS, EVICTION, DEBT = 0, 1, 2, 3
 
 
@@ -164,7 +170,7 @@ def _leaving(r, age, benefit, u):
     death is drawn only in a thin band of the week's first uniform, as it is rare)."""
     if u < r.move or age >= r.retirement_age:
         return MOVES_OR_AGES_OUT
-    if not u < r.move + 0.002:
+    if not u < r.move + DEATH_BAND:
         return STAYS
     death = r.mortality_at_40 * np.exp(r.mortality_growth * (age - 40.0)) / WEEKS_PER_YEAR
     death *= r.disability_mortality if benefit == DISABILITY else 1.0
@@ -340,23 +346,45 @@ def _lose_job(c, r, key, i, counts):
 
 
 @compiled
+def _week_start(age, alive, employed, in_education, benefit, a, was_jobseeker, lost, r, key, may_change):
+    """Ageing, who is a jobseeker and the arenas lost at the start of the week, for every slot; and
+    whether anything can happen to each living citizen in :func:`leaving_and_shocks`, from the
+    week's uniforms for moving, shocks and illness and the bounds of their hazards.
+
+    A loop without branches or lookups in arrays, which the compiler vectorises (the uniforms of
+    several slots at once); most citizens have no event in a week, and the pass over the events
+    visits only those that may.
+    """
+    sick_band = 1.0 - r.short_sick_leave
+    for i in range(len(alive)):
+        age[i] += 1.0 / WEEKS_PER_YEAR
+        living, working = alive[i], employed[i]
+        was_jobseeker[i] = living & ~working & ~in_education[i] & by_code(benefit[i], JOBSEEKER_BENEFITS)
+        lost[i] = lost_count(a[0, i], a[1, i], a[2, i], a[3, i], r.theta)   # (leaving changes no arena)
+        u = uniform(key, i, MOVE)
+        may_change[i] = living & ((u < r.move + DEATH_BAND) | (age[i] >= r.retirement_age)
+                                  | (uniform(key, i, SHOCK) < r.shock_bound) | (working & (u > sick_band))
+                                  | (uniform(key, i, ILLNESS) < r.illness_bound))
+
+
+@compiled
 def leaving_and_shocks(c, r, key, week, counts):
     """Ageing, leaving, arenas lost and the week's shocks and illness, for every slot.
 
     Returns the slots vacated and the unemployment spells their leaving ended ((start, duration) rows).
     """
     n = len(c.alive)
+    may_change = np.empty(n, dtype=np.bool_)
+    _week_start(c.age, c.alive, c.employed, c.in_education, c.benefit, c.arenas, c.was_jobseeker, c.lost, r, key,
+                may_change)
     left = np.empty(n, dtype=np.int64)
     spells = np.empty((n, 2), dtype=np.int32)
     n_left = n_spells = 0
     a = c.arenas
     for i in range(n):
-        c.age[i] += 1.0 / WEEKS_PER_YEAR
-        ben = c.benefit[i]
-        c.was_jobseeker[i] = _jobseeker(c.alive[i], c.employed[i], c.in_education[i], ben)
-        c.lost[i] = lost_count(a[0, i], a[1, i], a[2, i], a[3, i], r.theta)   # (leaving changes no arena)
-        if not c.alive[i]:
+        if not may_change[i]:
             continue
+        ben = c.benefit[i]
         u = uniform(key, i, MOVE)
         why = _leaving(r, c.age[i], ben, u)
         if why != STAYS:
@@ -394,12 +422,40 @@ def leaving_and_shocks(c, r, key, week, counts):
 
 
 @compiled
+def _may_change_status(alive, in_education, employed, benefit, benefit_weeks, health, age, r, key, may_change):
+    """Whether anything can happen to each living citizen in :func:`transitions`: a student who may
+    leave school (the week's uniform), anyone looking for work, on sick pay or AAP, out of work
+    with a health problem and no state benefit, whose benefit runs out, or who may take early
+    pension (the week's uniform).
+
+    A loop without branches or lookups in arrays, which the compiler vectorises; the pass over the
+    transitions visits only those who may change.
+    """
+    for i in range(len(alive)):
+        ben, working, studying = benefit[i], employed[i], in_education[i]
+        weeks = benefit_weeks[i]
+        occupied = working | studying
+        may_change[i] = alive[i] & (
+            (studying & (uniform(key, i, LEAVE_SCHOOL) < r.leave_school))
+            | (~occupied & by_code(ben, SEEKS_WORK_BENEFITS)) | (ben == SICK_PAY) | (ben == AAP)
+            | (health[i] & ~occupied & ((ben == NONE) | (ben == SOCIAL_ASSISTANCE)))
+            | ((ben == UNEMPLOYMENT_BENEFIT) & (weeks >= r.unemployment_benefit_weeks))
+            | ((ben == QUALIFICATION_PROGRAMME) & (weeks >= r.qualification_weeks))
+            | (working & (age[i] >= r.early_pension_age) & (ben == NONE)
+               & (uniform(key, i, PENSION) < r.early_pension)))
+
+
+@compiled
 def transitions(c, r, key, week, counts):
     """Leaving education, job finding, sick leave, AAP, disability, benefit expiry and early
-    pension, for every living slot."""
+    pension, for every living slot that may change (:func:`_may_change_status`)."""
     a = c.arenas
-    for i in range(len(c.alive)):
-        if not c.alive[i]:
+    n = len(c.alive)
+    may_change = np.empty(n, dtype=np.bool_)
+    _may_change_status(c.alive, c.in_education, c.employed, c.benefit, c.benefit_weeks, c.health, c.age, r, key,
+                       may_change)
+    for i in range(n):
+        if not may_change[i]:
             continue
         if c.in_education[i] and uniform(key, i, LEAVE_SCHOOL) < r.leave_school:
             _leave_education(c.in_education, c.employed, r, key, i)
