@@ -549,32 +549,51 @@ def _end_aap(c, r, key, outcome, i, counts):
 
 
 @compiled
+def _clocks(alive, employed, in_education, benefit, benefit_weeks, weeks_out, was_jobseeker, sa_top_up, sa_paid_week,
+            week, may_change):
+    """The benefit clock and weeks out of work, for every slot; and who may start or end an
+    unemployment spell or be due a month's social-assistance payment (:func:`bookkeeping`).
+    A loop without branches or lookups in arrays, which the compiler vectorises."""
+    for i in range(len(alive)):
+        benefit_weeks[i] += 1
+        living, working, ben = alive[i], employed[i], benefit[i]
+        weeks_out[i] += living & ~working
+        now = ~working & ~in_education[i] & by_code(ben, JOBSEEKER_BENEFITS)
+        paid = ((ben == SOCIAL_ASSISTANCE) | sa_top_up[i]) & (week - sa_paid_week[i] >= WEEKS_PER_MONTH)
+        may_change[i] = living & ((now != was_jobseeker[i]) | paid)
+
+
+@compiled
 def bookkeeping(c, week, month_bit, year_end):
     """The week's bookkeeping, for every slot: the benefit clock and weeks out of work; registered
     unemployment spells, which start when one becomes a jobseeker and end when one is no longer
     one; a payment each month of receipt of social assistance (its calendar month counts as a
     month on social assistance) and, at the year's end, the months per person (as SSB counts them).
-    (The arenas' drift follows in a pass of its own, population.drift.)
+    (The arenas' drift follows in a pass of its own, population.drift.) The spells and payments
+    are visited only for the few whose status changed or who are due a payment (:func:`_clocks`).
 
     Returns the unemployment spells that ended this week ((start, duration) rows).
     """
     n = len(c.alive)
+    may_change = np.empty(n, dtype=np.bool_)
+    _clocks(c.alive, c.employed, c.in_education, c.benefit, c.benefit_weeks, c.weeks_out, c.was_jobseeker,
+            c.sa_top_up, c.sa_paid_week, week, may_change)
     spells = np.empty((n, 2), dtype=np.int32)
     n_spells = 0
     for i in range(n):
-        c.benefit_weeks[i] += 1
-        if c.alive[i]:
-            c.weeks_out[i] += not c.employed[i]
-            ben = c.benefit[i]
-            now = _jobseeker(True, c.employed[i], c.in_education[i], ben)
-            if now and not c.was_jobseeker[i] and c.spell_start[i] == NO_SPELL:
-                c.spell_start[i] = week
-            elif c.was_jobseeker[i] and not now:
-                n_spells = _close_spell(c.spell_start, i, week, spells, n_spells)
-            if (ben == SOCIAL_ASSISTANCE or c.sa_top_up[i]) and week - c.sa_paid_week[i] >= WEEKS_PER_MONTH:
-                c.sa_month_mask[i] |= month_bit
-                c.sa_paid_week[i] = week
-        if year_end:
+        if not may_change[i]:
+            continue
+        ben = c.benefit[i]
+        now = _jobseeker(True, c.employed[i], c.in_education[i], ben)
+        if now and not c.was_jobseeker[i] and c.spell_start[i] == NO_SPELL:
+            c.spell_start[i] = week
+        elif c.was_jobseeker[i] and not now:
+            n_spells = _close_spell(c.spell_start, i, week, spells, n_spells)
+        if (ben == SOCIAL_ASSISTANCE or c.sa_top_up[i]) and week - c.sa_paid_week[i] >= WEEKS_PER_MONTH:
+            c.sa_month_mask[i] |= month_bit
+            c.sa_paid_week[i] = week
+    if year_end:
+        for i in range(n):
             c.sa_months_last_year[i] = _months(c.sa_month_mask[i])
             c.sa_month_mask[i] = 0
     return spells[:n_spells].copy()   # (a copy: a view would keep the slot-sized buffer alive)
