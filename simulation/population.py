@@ -398,6 +398,11 @@ def jobseekers(c: Citizens) -> np.ndarray:
     return c.alive & ~c.employed & ~c.in_education & JOBSEEKER.take(c.benefit)
 
 
+#: a bound on a hazard is raised by this factor, so that rounding in the hazard's product cannot exceed it
+#: (a bound only decides whom the compiled pass visits, never what happens to them)
+_HAIR = 1.0 + 1e-9
+
+
 @lru_cache(maxsize=32)
 def life_rates(s: Scenario):
     """The scenario's weekly probabilities and factors for the life-event kernels
@@ -426,6 +431,8 @@ def life_rates(s: Scenario):
                        * max(h.illness_out_of_work_factor, 1.0)),
         leave_school=p.education_exit_per_year / WEEKS_PER_YEAR, work_after_school=p.work_on_leaving_education,
         job_finding=lm.job_finding, job_finding_floor=lm.job_finding_floor,
+        # (every other factor of the hazard is at most 1 within the parameters' ranges)
+        job_bound=lm.job_finding * max(1.0 + fu.job_search_boost * fu.effect_scale, 1.0) * _HAIR,
         work_arena_elasticity=lm.work_arena_elasticity,
         complexity_factors=tuple((1.0 - lm.complexity_penalty) ** k for k in range(4)),
         job_lead_weight=lm.job_lead_weight, job_search_boost=1.0 + fu.job_search_boost * fu.effect_scale,
@@ -433,6 +440,8 @@ def life_rates(s: Scenario):
         graded_return_boost=1.0 + fu.graded_return_boost * fu.effect_scale, sick_pay_weeks=h.sick_pay_weeks,
         disability_at_sick_pay_end=h.disability_at_sick_pay_end, aap_recovery=h.aap_recovery,
         work_on_aap_recovery=h.work_on_aap_recovery, disability_decision=h.disability_decision,
+        disability_decision_bound=h.disability_decision * np.exp(h.disability_age_growth * (p.retirement_age - 40.0))
+        * _HAIR,
         disability_age_growth=h.disability_age_growth, aap_weeks=h.aap_weeks,
         disability_at_aap_end=h.disability_at_aap_end,
         disability_other=h.disability_other_per_year / WEEKS_PER_YEAR,

@@ -319,3 +319,25 @@ def test_scenarios_run_with_one_seed_share_the_life_events_draws(organisations):
     assert len(left[0]) > 0
     np.testing.assert_array_equal(left[0], left[1])
     assert week_key(1, 5) == week_key(1, 5) != week_key(1, 6) != week_key(2, 6)
+
+
+@pytest.mark.parametrize("extreme", [
+    {},
+    {"labour_market.job_finding": 1.0, "labour_market.job_finding_floor": 1.0, "labour_market.complexity_penalty": 0.0,
+     "labour_market.job_lead_weight": 0.0, "follow_up.job_search_boost": 5.0, "follow_up.effect_scale": 10.0},
+    {"labour_market.job_finding_floor": 0.0, "labour_market.work_arena_elasticity": 0.0,
+     "labour_market.job_lead_weight": 1.0, "follow_up.effect_scale": 0.0},
+    {"health.disability_decision": 1.0, "health.disability_age_growth": 0.3, "population.retirement_age": 70.0},
+])
+def test_the_hazards_bounds_lie_above_every_hazard_they_bound(extreme):
+    """The passes over the citizens visit only those whose uniform lies below a hazard's bound:
+    a bound below a hazard would skip events. Checked at the parameters' limits and at every
+    state that moves the hazard (work arena, complexity, employed contacts, help, age)."""
+    r = population.life_rates(ms.Scenario().replace(**extreme))
+    jobs = [k._job_hazard(r, work, complexity, contacts, helped) for work in (0.0, 0.3, 1.0)
+            for complexity in range(4) for contacts in (0.0, 1.0) for helped in (False, True)]
+    assert max(jobs) <= r.job_bound
+    ages = np.linspace(18.0, r.retirement_age, 50)
+    decisions = r.disability_decision * np.exp(r.disability_age_growth * (ages - 40.0))
+    assert decisions.max() <= r.disability_decision_bound
+    assert r.job_bound <= max(jobs) * (1 + 1e-6) and r.disability_decision_bound <= decisions.max() * (1 + 1e-6)

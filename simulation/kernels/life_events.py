@@ -118,6 +118,7 @@ class Rates(NamedTuple):
     leave_school: float          # per week
     work_after_school: float
     job_finding: float
+    job_bound: float             # the largest job-finding hazard (with job-search help), a hair above
     job_finding_floor: float
     work_arena_elasticity: float
     complexity_factors: tuple    # (1 - complexity penalty) ** k for k = 0..3 traits (a table: pow is slow)
@@ -131,6 +132,7 @@ class Rates(NamedTuple):
     aap_recovery: float
     work_on_aap_recovery: float
     disability_decision: float
+    disability_decision_bound: float   # the largest decision hazard (at the retirement age), a hair above
     disability_age_growth: float
     aap_weeks: float
     disability_at_aap_end: float
@@ -422,22 +424,32 @@ def leaving_and_shocks(c, r, key, week, counts):
 
 
 @compiled
-def _may_change_status(alive, in_education, employed, benefit, benefit_weeks, health, age, r, key, may_change):
-    """Whether anything can happen to each living citizen in :func:`transitions`: a student who may
-    leave school (the week's uniform), anyone looking for work, on sick pay or AAP, out of work
-    with a health problem and no state benefit, whose benefit runs out, or who may take early
-    pension (the week's uniform).
+def _may_change_status(alive, in_education, employed, benefit, benefit_weeks, health, age, short_sick,
+                       graded_return_until, assessed, r, key, week, may_change):
+    """Whether anything can happen to each living citizen in :func:`transitions`: a student who
+    leaves school, someone looking for work whose uniform lies below the largest job-finding
+    hazard, sick pay that ends (:func:`_sick_leave`'s rate), AAP that may end (its recovery rate,
+    the largest decision hazard, its time limit), someone out of work with a health problem and no
+    state benefit, a benefit that runs out, or early pension (each on the week's uniforms).
 
     A loop without branches or lookups in arrays, which the compiler vectorises; the pass over the
     transitions visits only those who may change.
     """
     for i in range(len(alive)):
-        ben, working, studying = benefit[i], employed[i], in_education[i]
-        weeks = benefit_weeks[i]
+        ben, working, studying, weeks = benefit[i], employed[i], in_education[i], benefit_weeks[i]
         occupied = working | studying
+        helped = graded_return_until[i] >= week
+        short = short_sick[i]
+        sick_rate = r.short_sick_recovery if short else r.sick_recovery
+        sick_rate = sick_rate * r.graded_return_boost if helped & ~short else sick_rate
+        aap_rate = r.aap_recovery * r.graded_return_boost if helped else r.aap_recovery
         may_change[i] = alive[i] & (
             (studying & (uniform(key, i, LEAVE_SCHOOL) < r.leave_school))
-            | (~occupied & by_code(ben, SEEKS_WORK_BENEFITS)) | (ben == SICK_PAY) | (ben == AAP)
+            | (~occupied & by_code(ben, SEEKS_WORK_BENEFITS) & (uniform(key, i, JOB) < r.job_bound))
+            | ((ben == SICK_PAY) & ((uniform(key, i, SICK_RECOVERY) < sick_rate) | (weeks >= r.sick_pay_weeks)))
+            | ((ben == AAP) & (weeks > 0) & ((uniform(key, i, AAP_RECOVERY) < aap_rate) | (weeks >= r.aap_weeks)
+                                              | (assessed[i] & (uniform(key, i, DISABILITY_DECISION)
+                                                                < r.disability_decision_bound))))
             | (health[i] & ~occupied & ((ben == NONE) | (ben == SOCIAL_ASSISTANCE)))
             | ((ben == UNEMPLOYMENT_BENEFIT) & (weeks >= r.unemployment_benefit_weeks))
             | ((ben == QUALIFICATION_PROGRAMME) & (weeks >= r.qualification_weeks))
@@ -452,8 +464,8 @@ def transitions(c, r, key, week, counts):
     a = c.arenas
     n = len(c.alive)
     may_change = np.empty(n, dtype=np.bool_)
-    _may_change_status(c.alive, c.in_education, c.employed, c.benefit, c.benefit_weeks, c.health, c.age, r, key,
-                       may_change)
+    _may_change_status(c.alive, c.in_education, c.employed, c.benefit, c.benefit_weeks, c.health, c.age, c.short_sick,
+                       c.graded_return_until, c.work_ability_assessed, r, key, week, may_change)
     for i in range(n):
         if not may_change[i]:
             continue
