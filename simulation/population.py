@@ -333,7 +333,7 @@ def neighbour_means(c: Citizens, ties: sp.csr_matrix) -> tuple[np.ndarray, np.nd
     0.5 without living contacts): one compiled pass over the ties (:func:`simulation.kernels.contacts_means`)."""
     from .kernels import contacts_means  # numba only where used (command-line start-up)
 
-    return contacts_means(ties.indptr, ties.indices, ties.data, c.alive, c.employed, c.arenas[ACTIVITY])
+    return contacts_means(ties.indptr, ties.indices, c.alive, c.employed, c.arenas[ACTIVITY])
 
 
 #: weeks between refreshes of what each citizen sees in their network (social change is slow)

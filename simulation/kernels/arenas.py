@@ -101,14 +101,17 @@ def arenas_lost(a, theta):
 
 
 @compiled
-def contacts_means(indptr, indices, data, alive, employed, activity):
+def contacts_means(indptr, indices, alive, employed, activity):
     """Share of each slot's living contacts in work, and their mean activity arena (population.neighbour_means).
 
-    Sums over the ties (CSR rows) in stored order, each term rounded through float32 as the
-    numpy code's (slots, 3) float32 operand was; a slot without living contacts gets 0.5 for both.
-    What a contact shows is packed first into one row per slot (activity, or -1 when not living;
-    in work), so each tie reads one place in memory instead of three: the ties point all over
-    the arrays, and those reads are what the pass costs.
+    ``indptr`` and ``indices``: the ties (CSR rows of network.build_ties, whose ties all have weight
+    1, so a tie counts once). Sums over the ties in stored order, each term rounded through float32
+    as the numpy code's (slots, 3) float32 operand was; a slot without living contacts gets 0.5
+    for both. What a contact shows is packed first into one row per slot (activity, or -1 when not
+    living; in work), so each tie reads one place in memory instead of three: the ties point all
+    over the arrays, and those reads are what the pass costs. A contact who is not living adds
+    +0.0 to each sum (which changes no sum: they start at +0.0 and only grow), a select rather
+    than a branch.
     """
     n = len(indptr) - 1
     shown = np.empty((len(alive), 2), dtype=np.float32)
@@ -124,11 +127,10 @@ def contacts_means(indptr, indices, data, alive, employed, activity):
         for jj in range(indptr[i], indptr[i + 1]):
             j = indices[jj]
             a = shown[j, 0]
-            if a >= 0.0:            # a living contact (an empty slot adds +0.0 to each sum: nothing)
-                d = data[jj]
-                count += d * 1.0
-                working += d * np.float64(shown[j, 1])
-                active += d * np.float64(a)
+            living = a >= 0.0
+            count += 1.0 if living else 0.0
+            working += np.float64(shown[j, 1]) if living else 0.0
+            active += np.float64(a) if living else 0.0
         if count > 0:
             emp[i] = working / count
             act[i] = active / count

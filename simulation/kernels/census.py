@@ -12,6 +12,19 @@ _EMPLOYED, _ADULT, _STUDENT, _TOP_UP, _BENEFIT = 4, 5, 6, 7, 8
 
 
 @compiled
+def _state_keys(a, benefit, employed, age, in_education, sa_top_up, theta, bins, adult_age, state_key, where, pos):
+    """Each slot's state key (:func:`population_census`), position (mean arena) and position bin."""
+    for i in range(a.shape[1]):
+        a0, a1, a2, a3 = a[0, i], a[1, i], a[2, i], a[3, i]
+        p = (((a0 + a1) + a2) + a3) / 4.0          # the same additions in the same order as arenas.mean(axis=0)
+        pos[i] = p
+        where[i] = min(int(p * bins), bins - 1)
+        state_key[i] = ((a0 < theta) | ((a1 < theta) << 1) | ((a2 < theta) << 2) | ((a3 < theta) << 3)
+                        | (employed[i] << _EMPLOYED) | ((age[i] >= adult_age) << _ADULT) | (in_education[i] << _STUDENT)
+                        | (sa_top_up[i] << _TOP_UP) | (np.int64(benefit[i]) << _BENEFIT))
+
+
+@compiled
 def population_census(a, alive, benefit, employed, age, in_education, sa_top_up, jobseeker_benefit, theta,
                       bins, n_benefits, adult_age, position):
     """The week's counts over every living slot, in one pass (replaces metrics' masked numpy counts).
@@ -23,25 +36,26 @@ def population_census(a, alive, benefit, employed, age, in_education, sa_top_up,
     excluded per arena, ``n_benefits`` by benefit code, and employed, employed adults, adults, in
     education, jobseekers, social-assistance top-ups, living.
     """
-    # The pass only counts slots by a small state key (which arenas are lost, employed, adult, in
-    # education, top-up, benefit); the counts are read off those few thousand keys afterwards.
-    # One increment per slot instead of a dozen is what makes the pass fast.
+    # The slots are only counted by a small state key (which arenas are lost, employed, adult, in
+    # education, top-up, benefit); the counts are read off those few thousand keys afterwards. One
+    # increment per slot instead of a dozen is what makes the count fast, and the keys and
+    # positions are computed first for every slot in a loop the compiler vectorises.
+    n = a.shape[1]
+    state_key = np.empty(n, dtype=np.int32)
+    where = np.empty(n, dtype=np.int32)
+    pos = np.empty(n)
+    _state_keys(a, benefit, employed, age, in_education, sa_top_up, theta, bins, adult_age, state_key, where,
+                pos)
     by_state = np.zeros(n_benefits << _BENEFIT, dtype=np.int64)
     by_bin = np.zeros(bins, dtype=np.int64)
     living = 0
-    for i in range(a.shape[1]):
+    for i in range(n):
         if not alive[i]:
             continue
-        a0, a1, a2, a3 = a[0, i], a[1, i], a[2, i], a[3, i]
-        # the same additions in the same order as arenas.mean(axis=0)
-        p = (((a0 + a1) + a2) + a3) / 4.0
-        position[living] = p
+        position[living] = pos[i]
         living += 1
-        by_bin[min(int(p * bins), bins - 1)] += 1
-        key = ((a0 < theta) | ((a1 < theta) << 1) | ((a2 < theta) << 2) | ((a3 < theta) << 3)
-               | (employed[i] << _EMPLOYED) | ((age[i] >= adult_age) << _ADULT) | (in_education[i] << _STUDENT)
-               | (sa_top_up[i] << _TOP_UP) | (np.int64(benefit[i]) << _BENEFIT))
-        by_state[key] += 1
+        by_bin[where[i]] += 1
+        by_state[state_key[i]] += 1
     k0 = bins
     k1 = k0 + 5
     k2 = k1 + 4
