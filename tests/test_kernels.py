@@ -275,9 +275,18 @@ def test_arenas_lost_matches_counting_the_rows_below_the_threshold(seed):
 
 
 def office_pool_reference(c: Citizens, us, theta: float) -> np.ndarray:
-    return np.flatnonzero((c.alive & (~c.employed | (c.benefit != Benefit.NONE) | c.sa_top_up
-                                      | (c.arenas[ECONOMY] < theta)))
-                          | us.registered | us.intake_due | us.sa_pending)
+    """Everyone known to the office, and the living who need work follow-up or social assistance
+    (before this week's applications)."""
+    from simulation.office.work import SICK_LEAVE_FOLLOW_UP_WEEKS
+
+    ben = c.benefit
+    out_of_work = c.alive & ~c.employed & ~c.in_education & (ben != Benefit.DISABILITY_BENEFIT) \
+        & (ben != Benefit.EARLY_PENSION) & (ben != Benefit.SICK_PAY)
+    long_sick = c.alive & (ben == Benefit.SICK_PAY) & ~c.short_sick & (c.benefit_weeks >= SICK_LEAVE_FOLLOW_UP_WEEKS)
+    on_sa = (ben == Benefit.SOCIAL_ASSISTANCE) | c.sa_top_up
+    without_means = ~on_sa & ~c.in_education & (c.arenas[ECONOMY] < theta)
+    economic = c.alive & (on_sa | (ben == Benefit.QUALIFICATION_PROGRAMME) | without_means)
+    return np.flatnonzero(us.registered | us.intake_due | us.sa_pending | out_of_work | long_sick | economic)
 
 
 def office_needs_reference(c: Citizens, us, pool: np.ndarray, week: int, theta: float):

@@ -112,15 +112,20 @@ def test_no_user_leaves_a_caseload_without_a_recorded_reason(organisations):
 
 
 def test_the_office_sees_everyone_it_serves(organisations):
-    # The office works on a pool (out of work, on a benefit, economy lost, or already known)
-    # rather than the whole population; anyone it serves outside that pool would be missed.
+    # The office works on a pool (those who need work follow-up or social assistance, and everyone
+    # already known) rather than the whole population; anyone it serves outside that pool would be
+    # missed: users, applicants, anyone holding a caseworker, and the living on a benefit the office
+    # administers and follows up (social assistance, AAP, unemployment benefit, the qualification
+    # programme).
+    administered = [Benefit.SOCIAL_ASSISTANCE, Benefit.WORK_ASSESSMENT_ALLOWANCE, Benefit.UNEMPLOYMENT_BENEFIT,
+                    Benefit.QUALIFICATION_PROGRAMME]
     for s in organisations.values():
         m = ms.WelfareModel(small(s, weeks=20, warmup=10), rng=5)
         while m.running:
             m.step()
             us, c = m.office.users, m.citizens
             served = (us.registered | us.intake_due | us.sa_pending | (us.cw >= 0).any(axis=0)
-                      | (c.alive & ((c.benefit != Benefit.NONE) | c.sa_top_up)))
+                      | (c.alive & (np.isin(c.benefit, administered) | c.sa_top_up)))
             outside = np.setdiff1d(np.flatnonzero(served), m.office.known)
             assert outside.size == 0, f"{s.name}: slots {outside[:5]} are served but not in the office's pool"
             assert us.registered.any()

@@ -721,12 +721,19 @@ def end_office_spells(ended, employed, benefit, disability, never, tally, cw, re
 
 
 @inlined
-def could_need_office(alive, employed, benefit, sa_top_up, economy, registered, intake_due, sa_pending, theta,
-                      no_benefit):
-    """Whether a slot belongs to the office's pool (Office.step): the living out of work, on a
-    benefit, on social assistance or with their economy lost, and everyone the office already knows."""
-    at_risk = (not employed) | (benefit != no_benefit) | sa_top_up | (economy < theta)
-    return (alive & at_risk) | registered | intake_due | sa_pending
+def could_need_office(alive, employed, student, ben, short_sick, benefit_weeks, sa_top_up, economy, registered,
+                      intake_due, sa_pending, theta, disability, early_pension, sick_pay, social_assistance,
+                      qualification, sick_leave_follow_up_weeks):
+    """Whether a slot belongs to the office's pool (Office.step): everyone the office already knows
+    (registered, due an intake, an application pending) and the living who need work follow-up or
+    social assistance this week (:func:`follow_up_needs`, :func:`assistance_need`; housing and
+    social follow-up is for registered users only). Anyone else needs nothing of the office: the
+    week's pass over the pool would find no need, make no application and change nothing."""
+    work, _ = follow_up_needs(alive, employed, student, ben, short_sick, benefit_weeks, False, 1.0, 1.0, theta,
+                              disability, early_pension, sick_pay, sick_leave_follow_up_weeks)
+    economic, _, _ = assistance_need(alive, student, ben, sa_top_up, economy, False, theta, social_assistance,
+                                     qualification)
+    return registered | intake_due | sa_pending | work | economic
 
 
 @inlined
@@ -755,19 +762,24 @@ def assistance_need(alive, student, ben, sa_top_up, economy, pending, theta, soc
 
 
 @compiled
-def office_pool(alive, employed, benefit, sa_top_up, a, registered, intake_due, sa_pending, theta, no_benefit, lost):
+def office_pool(alive, employed, in_education, benefit, short_sick, benefit_weeks, sa_top_up, a, registered,
+                intake_due, sa_pending, theta, codes, sick_leave_follow_up_weeks, lost):
     """The slots that can need the office (:func:`could_need_office`), in slot order, and every
     slot's arenas below ``theta`` into ``lost`` (Citizens.arenas_lost): the part of
     :func:`needs_and_registration` over every slot. A first loop decides slot by slot, nothing
     carried over (so it is vectorised), a second lists the slots kept."""
+    disability, early_pension, sick_pay, social_assistance, qualification = \
+        codes[1], codes[2], codes[3], codes[4], codes[5]
     n = len(alive)
     keep = np.empty(n, dtype=np.bool_)
     m = 0
     for i in range(n):
         economy = a[3, i]
         lost[i] = lost_count(a[0, i], a[1, i], a[2, i], economy, theta)
-        keep[i] = could_need_office(alive[i], employed[i], benefit[i], sa_top_up[i], economy, registered[i],
-                                    intake_due[i], sa_pending[i], theta, no_benefit)
+        keep[i] = could_need_office(alive[i], employed[i], in_education[i], benefit[i], short_sick[i],
+                                    benefit_weeks[i], sa_top_up[i], economy, registered[i], intake_due[i],
+                                    sa_pending[i], theta, disability, early_pension, sick_pay, social_assistance,
+                                    qualification, sick_leave_follow_up_weeks)
         m += keep[i]
     pool = np.empty(m + 1, dtype=np.int64)
     j = 0
@@ -815,10 +827,10 @@ def needs_and_registration(alive, employed, in_education, benefit, short_sick, b
     iteration chains the iterations through memory). Returns the pool, the number of users, the
     number awaiting each task and the week's tallies (NEW_USERS ... ENDED_TO_DISABILITY).
     """
-    no_benefit, disability, early_pension, sick_pay, social_assistance, qualification = \
-        codes[0], codes[1], codes[2], codes[3], codes[4], codes[5]
-    pool = office_pool(alive, employed, benefit, sa_top_up, a, registered, intake_due, sa_pending, theta, no_benefit,
-                       lost)
+    disability, early_pension, sick_pay, social_assistance, qualification = codes[1], codes[2], codes[3], codes[4], \
+        codes[5]
+    pool = office_pool(alive, employed, in_education, benefit, short_sick, benefit_weeks, sa_top_up, a, registered,
+                       intake_due, sa_pending, theta, codes, sick_leave_follow_up_weeks, lost)
     m = len(pool)
     counts = np.zeros(4, dtype=np.int64)
     tally = np.zeros(TALLIES, dtype=np.int64)

@@ -144,11 +144,11 @@ class Office:
         return wk    # (caseloads are current: recounted with the releases, kept up by assignments since)
 
     def needs_and_registration(self, c: Citizens, week: int, wk: OfficeWeek):
-        """Who can need the office this week (the pool: out of work, on a benefit, economy lost, or
-        already known; everything after works on it, in slot order) and what they need; new users
-        wait for intake, and those whose need ended before it leave the queue; tasks whose need
-        ended are released, and a user with no need left ends the office spell; caseloads are
-        recounted.
+        """Who can need the office this week (the pool: those who need work follow-up or social
+        assistance, and everyone already known; everything after works on it, in slot order) and
+        what they need; new users wait for intake, and those whose need ended before it leave the
+        queue; tasks whose need ended are released, and a user with no need left ends the office
+        spell; caseloads are recounted.
 
         Work follow-up: jobseekers, AAP users, programme participants, and workers on long sick
         leave from week 8. Social assistance: means-tested, anyone without means may apply.
