@@ -68,7 +68,7 @@ class WelfareModel(mesa.Model):
         for r in self.params.reorganisation:
             if r.week == self.week:
                 self.reorganise(r)
-        office_week = self.office.step(self.citizens, self.rng, self.week, events)
+        office_week = self.office.step(self.citizens, self.rng, self.week, events, census_of_follow_up=self.week >= 0)
         if self.week >= 0:
             self.recorder.record(self, self.week, events, office_week)
             if self.panel is not None:

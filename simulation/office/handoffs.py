@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..population import Citizens
-from ..scenario import TARGET_GROUPS
 from ..vocabulary import Task
 from .state import FOLLOW_UP_TASKS, OfficeWeek
 
@@ -28,10 +27,9 @@ def route(office, task: int, idx: np.ndarray, c: Citizens, lost: np.ndarray) -> 
 
     units = office.s.office.units
     open_unit = np.array([office.unit_does[k, task] and not unit_full(office, k) for k in range(len(units))])
-    group = np.array([TARGET_GROUPS.index(u.target_group) for u in units], dtype=np.int64)
-    return route_users(idx, int(task), office.users.cw, office.unit_of_cw, office.unit_does, open_unit, group,
-                       office.staff.unit_start, office.unit_size, c.age, office.s.population.youth_age_limit, lost,
-                       c.language, c.birth_date)
+    return route_users(idx, int(task), office.users.cw, office.unit_of_cw, office.unit_does, open_unit,
+                       office.unit_group, office.staff.unit_start, office.unit_size, c.age,
+                       office.s.population.youth_age_limit, lost, c.language, c.birth_date)
 
 
 def unit_full(office, k: int) -> bool:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..population import Citizens, WeekEvents
-from ..scenario import Scenario
+from ..scenario import TARGET_GROUPS, Scenario
 from ..vocabulary import TASKS, Activity, Benefit, NeedLevel, Task, by_member
 from . import census, handoffs, sessions
 from .crowding_out import allocate, cover
@@ -69,8 +69,9 @@ class Office:
         self.users = UserState.empty(capacity)
         self.workspace = Workspace()
         self.week: OfficeWeek | None = None
-        # slots that could need the office this week, in order: every user, applicant and benefit
-        # holder is among them (set by ``step``; indicators read the office's state through it)
+        # slots that could need the office this week, in order: every user and applicant, and the
+        # living who need work follow-up or social assistance (set by ``step``; indicators read the
+        # office's state through it)
         self.known = np.zeros(0, dtype=np.int64)
 
     def _set_units(self, s: Scenario) -> None:
@@ -82,6 +83,7 @@ class Office:
         # (units + 1, tasks): the spare last row is "no unit" (-1), which does nothing
         self.unit_does = np.array([[t in u.tasks for t in TASKS] for u in units] + [[False] * len(TASKS)])
         self.unit_interval = np.array([u.follow_up_interval_weeks for u in units], dtype=np.int64)
+        self.unit_group = np.array([TARGET_GROUPS.index(u.target_group) for u in units], dtype=np.int64)  # (routing)
         self.unit_of_cw = np.append(self.staff.unit, -1)   # a spare last entry: "no caseworker" (-1) is "no unit"
         self._cover_groups()
 
@@ -119,7 +121,11 @@ class Office:
         self.users.grow(extra)
 
     # ------------------------------------------------------------------------------------
-    def step(self, c: Citizens, rng: np.random.Generator, week: int, events: WeekEvents) -> OfficeWeek:
+    def step(self, c: Citizens, rng: np.random.Generator, week: int, events: WeekEvents,
+             census_of_follow_up: bool = True) -> OfficeWeek:
+        """One week of the office (docs/ODD.md, B). ``census_of_follow_up``: count the week's users
+        and hours of follow-up by quintile and benefit group (only the indicators read them, so the
+        model leaves them out of the spin-up)."""
         us = self.users
         wk = self.week = OfficeWeek()
         self.depart(events.left, wk)
@@ -140,7 +146,8 @@ class Office:
         items.cw = np.where(done, doer, items.cw)
         self.book_hours(items, done, wk)
         self.apply(c, items, done, ratio, week, lost, rng, wk)
-        census.follow_up_census(self, c, pool, need, items, done, wk)
+        if census_of_follow_up:
+            census.follow_up_census(self, c, pool, need, items, done, wk)
         return wk    # (caseloads are current: recounted with the releases, kept up by assignments since)
 
     def needs_and_registration(self, c: Citizens, week: int, wk: OfficeWeek):
