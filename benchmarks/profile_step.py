@@ -44,22 +44,30 @@ def module_of(filename: str) -> str:
     return "other"
 
 
-def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def settled_model(description: str, argv: list[str] | None = None, more_arguments=None):
+    """The command line shared with kernel_times.py, and the model after its unmeasured weeks:
+    (the arguments, the scenario, the model). ``more_arguments(parser)`` adds a script's own."""
+    p = argparse.ArgumentParser(description=description)
     p.add_argument("--citizens", type=int, default=100_000, help="citizens (default: 100000)")
-    p.add_argument("--warmup", type=int, default=104, help="unprofiled weeks first (default: 104)")
-    p.add_argument("--weeks", type=int, default=104, help="profiled weeks (default: 104)")
-    p.add_argument("--top", type=int, default=20, help="functions to list (default: 20)")
+    p.add_argument("--warmup", type=int, default=104, help="unmeasured weeks first (default: 104)")
+    p.add_argument("--weeks", type=int, default=104, help="measured weeks (default: 104)")
     p.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO,
                    help="scenario TOML file (default: scenarios/generalist.toml)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    if more_arguments is not None:
+        more_arguments(p)
     a = p.parse_args(argv)
-
     s = ms.load_scenario(a.scenario).scaled(a.citizens)
     s = s.replace(**{"run.warmup_weeks": a.warmup, "run.weeks": a.weeks})
     model = ms.WelfareModel(s, rng=a.seed)
     for _ in range(a.warmup):
         model.step()
+    return a, s, model
+
+
+def main(argv: list[str] | None = None) -> None:
+    a, s, model = settled_model(__doc__.split("\n\n")[0], argv, lambda p: p.add_argument(
+        "--top", type=int, default=20, help="functions to list (default: 20)"))
     gc.disable()
     prof = cProfile.Profile()
     prof.enable()
