@@ -55,10 +55,6 @@ JOBSEEKER = by_member(Benefit, {Benefit.NONE: True, Benefit.UNEMPLOYMENT_BENEFIT
 SEEKS_WORK = by_member(Benefit, {Benefit.NONE: True, Benefit.UNEMPLOYMENT_BENEFIT: True,
                                  Benefit.SOCIAL_ASSISTANCE: True, Benefit.QUALIFICATION_PROGRAMME: True},
                        default=False, dtype=bool)
-#: state benefits paid by NAV's state side (an income of their own, for the economy arena)
-STATE_BENEFIT = by_member(Benefit, {Benefit.UNEMPLOYMENT_BENEFIT: True, Benefit.SICK_PAY: True,
-                                    Benefit.WORK_ASSESSMENT_ALLOWANCE: True, Benefit.DISABILITY_BENEFIT: True},
-                          default=False, dtype=bool)
 
 
 def column(dtype, fill=0):
