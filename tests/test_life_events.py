@@ -286,13 +286,28 @@ def test_the_life_event_kernels_match_the_numpy_reference_week_after_week(seed, 
     model = ms.WelfareModel(s, rng=seed)
     for _ in range(30):
         model.step()
-    c, ref = model.citizens, copy.deepcopy(model.citizens)
+    c = model.citizens
+    # a few in the qualification programme near its end, and workers old enough for early pension
+    # (the tiny district has none of either this early), so that those branches are compared too
+    setup = np.random.default_rng(seed + 100)
+    idle = np.flatnonzero(c.alive & ~c.employed & ~c.in_education & (c.benefit == Benefit.NONE))[:20]
+    c.benefit[idle] = Benefit.QUALIFICATION_PROGRAMME
+    c.benefit_weeks[idle] = setup.integers(s.follow_up.qualification_weeks - 20, s.follow_up.qualification_weeks,
+                                           len(idle))
+    older = np.flatnonzero(c.alive & c.employed & (c.benefit == Benefit.NONE))[:60]
+    c.age[older] = setup.uniform(s.population.early_pension_age, s.population.retirement_age - 2, len(older))
+    ref = copy.deepcopy(c)
     slots = lambda k: np.flatnonzero(~c.alive)[:k]            # noqa: E731 (no growth in this test)
     ref_slots = lambda k: np.flatnonzero(~ref.alive)[:k]      # noqa: E731
     rng, ref_rng = np.random.default_rng(seed), np.random.default_rng(seed)
     totals: dict[str, int] = dict.fromkeys(k.EVENTS, 0)
+    pensions = programmes_ended = 0
     for week in range(100, 160):
+        was = c.benefit.copy()
         ev = population.step(c, s, rng, week, slots)
+        pensions += int(((c.benefit == Benefit.EARLY_PENSION) & (was != Benefit.EARLY_PENSION)).sum())
+        programmes_ended += int(((was == Benefit.QUALIFICATION_PROGRAMME)
+                                 & (c.benefit != Benefit.QUALIFICATION_PROGRAMME)).sum())
         want = reference_step(ref, s, ref_rng, week, ref_slots)
         for name in k.EVENTS:
             assert getattr(ev, name) == getattr(want, name), (week, name)
@@ -303,6 +318,7 @@ def test_the_life_event_kernels_match_the_numpy_reference_week_after_week(seed, 
         for name in ("arenas", *COLUMNS):
             np.testing.assert_array_equal(getattr(c, name), getattr(ref, name), err_msg=f"week {week}: {name}")
     assert all(totals.values()), str(totals)         # every kind of event happened: every branch was compared
+    assert pensions and programmes_ended, (pensions, programmes_ended)
 
 
 def test_scenarios_run_with_one_seed_share_the_life_events_draws(organisations):
