@@ -33,7 +33,7 @@ import numpy as np
 from ..population import ECONOMY, HOUSING, JOBSEEKER, NEVER, NO_SPELL, SEEKS_WORK, WORK
 from ..vocabulary import WEEKS_PER_MONTH, WEEKS_PER_YEAR, Benefit
 from .arenas import lost_count
-from .compile import by_code, compiled, uniform
+from .compile import by_code, compiled, inlined, uniform
 
 NONE = int(Benefit.NONE)
 UNEMPLOYMENT_BENEFIT = int(Benefit.UNEMPLOYMENT_BENEFIT)
@@ -235,14 +235,25 @@ def _job_hazard(r, work_arena, complexity, employed_contacts, helped):
 STAYS_SICK, RECOVERS, SICK_PAY_ENDS_IN_DISABILITY, SICK_PAY_ENDS_IN_AAP = 0, 1, 2, 3
 
 
+@inlined
+def _sick_recovery(r, short, helped):
+    """The weekly recovery from sick leave: short spells faster; long ones faster with graded
+    return from the office (also the sweep's test in :func:`_may_change_status`)."""
+    rate = r.short_sick_recovery if short else r.sick_recovery
+    return rate * r.graded_return_boost if helped and not short else rate
+
+
+@inlined
+def _aap_recovery(r, helped):
+    """The weekly recovery on AAP, faster with graded return (also the sweep's test)."""
+    return r.aap_recovery * r.graded_return_boost if helped else r.aap_recovery
+
+
 @compiled
 def _sick_leave(r, key, i, short, helped, weeks):
     """Recovery from sick leave (faster with graded return from the office, for long spells); a
     year of sick pay ends in AAP or, rarely, disability."""
-    rate = r.short_sick_recovery if short else r.sick_recovery
-    if helped and not short:
-        rate = rate * r.graded_return_boost
-    if uniform(key, i, SICK_RECOVERY) < rate:
+    if uniform(key, i, SICK_RECOVERY) < _sick_recovery(r, short, helped):
         return RECOVERS
     if weeks >= r.sick_pay_weeks:
         if uniform(key, i, SICK_PAY_END) < r.disability_at_sick_pay_end:
@@ -275,8 +286,7 @@ def _aap(r, key, i, helped, assessed, weeks, age):
     """AAP ends in recovery (faster with graded return), in disability after the office has
     assessed work ability (more likely with age), or at its time limit, in disability or in job
     seeking (NAV 2017, 2018: most new disability comes from AAP)."""
-    rate = r.aap_recovery * r.graded_return_boost if helped else r.aap_recovery
-    if uniform(key, i, AAP_RECOVERY) < rate:
+    if uniform(key, i, AAP_RECOVERY) < _aap_recovery(r, helped):
         return AAP_RECOVERS
     older = np.exp(r.disability_age_growth * (age - 40.0))
     if assessed and uniform(key, i, DISABILITY_DECISION) < r.disability_decision * older:
@@ -439,10 +449,8 @@ def _may_change_status(alive, in_education, employed, benefit, benefit_weeks, he
         ben, working, studying, weeks = benefit[i], employed[i], in_education[i], benefit_weeks[i]
         occupied = working | studying
         helped = graded_return_until[i] >= week
-        short = short_sick[i]
-        sick_rate = r.short_sick_recovery if short else r.sick_recovery
-        sick_rate = sick_rate * r.graded_return_boost if helped & ~short else sick_rate
-        aap_rate = r.aap_recovery * r.graded_return_boost if helped else r.aap_recovery
+        sick_rate = _sick_recovery(r, short_sick[i], helped)
+        aap_rate = _aap_recovery(r, helped)
         may_change[i] = alive[i] & (
             (studying & (uniform(key, i, LEAVE_SCHOOL) < r.leave_school))
             | (~occupied & by_code(ben, SEEKS_WORK_BENEFITS) & (uniform(key, i, JOB) < r.job_bound))
