@@ -252,3 +252,17 @@ def test_sick_leave_keeps_social_assistance_as_a_top_up_until_the_office_decides
     sick = c.benefit == Benefit.SICK_PAY
     assert 400 < sick.sum() < 600 and (c.benefit[~sick] == Benefit.SOCIAL_ASSISTANCE).all()
     assert c.on_social_assistance().all()
+
+
+def test_the_network_as_a_networkx_graph_for_teaching():
+    """network.to_graph gives the ties as a networkx graph, whole or among chosen slots (labelled by slot)."""
+    from simulation import network
+
+    ties = network.build_ties(3000, ms.Scenario().network, np.random.default_rng(2))
+    graph = network.to_graph(ties)
+    assert graph.number_of_nodes() == 3000 and graph.number_of_edges() == ties.nnz // 2
+    nodes = np.arange(100, 400)
+    part = network.to_graph(ties, nodes)
+    assert set(part.nodes) == set(nodes.tolist())
+    assert all(ties[u, v] == 1.0 for u, v in part.edges)
+    assert part.number_of_edges() == ties[nodes][:, nodes].nnz // 2 > 0
