@@ -115,7 +115,8 @@ class Recorder:
                      "to_disability_from_sick_pay", "evictions"):
             r[INDEX[name]] = getattr(events, name)
         r[INDEX["qualification_starts"]] = wk.qualification_starts
-        # every user, applicant and benefit holder (office.known): the office's state is read here
+        # every user and applicant, and all who need work follow-up or social assistance (office.known):
+        # the office's state is read here
         users, intake, waiting, parked, pending, overdue, overdue_renewals, contacts = _office_counts(
             c, us, office.known, week, s.office.decision_deadline_weeks)
         r[INDEX["users"]] = users
