@@ -154,16 +154,17 @@ NO_SHOCK, JOB_LOSS, EVICTION, DEBT = 0, 1, 2, 3
 
 
 # ---- hazards: functions of numbers ---------------------------------------------------------------
-@compiled
+@inlined
 def _jobseeker(alive, employed, in_education, benefit):
-    """Registered unemployed: out of work and school, on no benefit but unemployment benefit or social assistance."""
-    return alive and not employed and not in_education and JOBSEEKER[benefit]
+    """Registered unemployed: out of work and school, on no benefit but unemployment benefit or
+    social assistance. (Selects, no lookup in an array: the vectorised sweeps use it too.)"""
+    return alive & ~employed & ~in_education & by_code(benefit, JOBSEEKER_BENEFITS)
 
 
-@compiled
+@inlined
 def _seeks_work(employed, in_education, benefit):
     """Looks for work this week: out of work and school, a jobseeker or in the qualification programme."""
-    return not (employed or in_education) and SEEKS_WORK[benefit]
+    return ~(employed | in_education) & by_code(benefit, SEEKS_WORK_BENEFITS)
 
 
 @compiled
@@ -188,7 +189,7 @@ def _shock(r, x, employed, benefit, traits, housing, economy, age):
     h_job = (1.0 if at_work else 0.0) * r.job_loss \
         * (r.job_loss_housing_lost if housing < r.theta else 1.0) * (1.0 + r.job_loss_complexity * traits)
     h_evict = r.eviction * (r.eviction_economy_lost if economy < r.theta else 1.0)
-    unsteady = not employed and JOBSEEKER[benefit]
+    unsteady = _jobseeker(True, employed, False, benefit)
     steady = benefit in (DISABILITY, EARLY_PENSION)
     h_debt = r.debt * (r.debt_out_of_work if unsteady else (r.debt_steady_income if steady else 1.0))
     h_debt *= np.exp(-r.debt_savings_per_year * (age - 40.0))
@@ -267,15 +268,28 @@ def _other_disability(r, key, i, health, occupied, benefit, age):
     """Disability by other routes: out of work and school with a lasting health problem, on no
     state benefit; more likely with age (NAV: about 2 in 10 new recipients come neither from AAP
     nor from sick pay)."""
-    return health and not occupied and benefit in (NONE, SOCIAL_ASSISTANCE) \
+    return _may_become_disabled(health, occupied, benefit) \
         and uniform(key, i, OTHER_DISABILITY) < r.disability_other * np.exp(r.disability_age_growth * (age - 40.0))
 
 
-@compiled
+@inlined
+def _may_become_disabled(health, occupied, benefit):
+    """Who :func:`_other_disability` concerns: a lasting health problem, out of work and school, on
+    no state benefit (also the sweep's test in :func:`_may_change_status`)."""
+    return health & ~occupied & ((benefit == NONE) | (benefit == SOCIAL_ASSISTANCE))
+
+
+@inlined
 def _benefit_runs_out(r, benefit, weeks):
-    """Unemployment benefit runs out; the qualification programme ends."""
-    return (benefit == UNEMPLOYMENT_BENEFIT and weeks >= r.unemployment_benefit_weeks) \
-        or (benefit == QUALIFICATION_PROGRAMME and weeks >= r.qualification_weeks)
+    """Unemployment benefit runs out; the qualification programme ends (also the sweep's test)."""
+    return ((benefit == UNEMPLOYMENT_BENEFIT) & (weeks >= r.unemployment_benefit_weeks)) \
+        | ((benefit == QUALIFICATION_PROGRAMME) & (weeks >= r.qualification_weeks))
+
+
+@inlined
+def _may_retire_early(r, employed, age, benefit):
+    """Who may take early pension: in work on no benefit, from ``early_pension_age`` (also the sweep's test)."""
+    return employed & (age >= r.early_pension_age) & (benefit == NONE)
 
 
 STAYS_ON_AAP, AAP_RECOVERS, AAP_ENDS_IN_DISABILITY, AAP_RUNS_OUT = 0, 1, 2, 3
@@ -371,7 +385,7 @@ def _week_start(age, alive, employed, in_education, benefit, a, was_jobseeker, l
     for i in range(len(alive)):
         age[i] += 1.0 / WEEKS_PER_YEAR
         living, working = alive[i], employed[i]
-        was_jobseeker[i] = living & ~working & ~in_education[i] & by_code(benefit[i], JOBSEEKER_BENEFITS)
+        was_jobseeker[i] = _jobseeker(living, working, in_education[i], benefit[i])
         lost[i] = lost_count(a[0, i], a[1, i], a[2, i], a[3, i], r.theta)   # (leaving changes no arena)
         u = uniform(key, i, MOVE)
         may_change[i] = living & ((u < r.move + DEATH_BAND) | (age[i] >= r.retirement_age)
@@ -453,16 +467,13 @@ def _may_change_status(alive, in_education, employed, benefit, benefit_weeks, he
         aap_rate = _aap_recovery(r, helped)
         may_change[i] = alive[i] & (
             (studying & (uniform(key, i, LEAVE_SCHOOL) < r.leave_school))
-            | (~occupied & by_code(ben, SEEKS_WORK_BENEFITS) & (uniform(key, i, JOB) < r.job_bound))
+            | (_seeks_work(working, studying, ben) & (uniform(key, i, JOB) < r.job_bound))
             | ((ben == SICK_PAY) & ((uniform(key, i, SICK_RECOVERY) < sick_rate) | (weeks >= r.sick_pay_weeks)))
             | ((ben == AAP) & (weeks > 0) & ((uniform(key, i, AAP_RECOVERY) < aap_rate) | (weeks >= r.aap_weeks)
                                               | (assessed[i] & (uniform(key, i, DISABILITY_DECISION)
                                                                 < r.disability_decision_bound))))
-            | (health[i] & ~occupied & ((ben == NONE) | (ben == SOCIAL_ASSISTANCE)))
-            | ((ben == UNEMPLOYMENT_BENEFIT) & (weeks >= r.unemployment_benefit_weeks))
-            | ((ben == QUALIFICATION_PROGRAMME) & (weeks >= r.qualification_weeks))
-            | (working & (age[i] >= r.early_pension_age) & (ben == NONE)
-               & (uniform(key, i, PENSION) < r.early_pension)))
+            | _may_become_disabled(health[i], occupied, ben) | _benefit_runs_out(r, ben, weeks)
+            | (_may_retire_early(r, working, age[i], ben) & (uniform(key, i, PENSION) < r.early_pension)))
 
 
 @compiled
@@ -519,7 +530,7 @@ def _expiry_and_pension(r, key, i, employed, age, benefit, weeks):
     for those in work on no benefit. Returns (employed, benefit)."""
     if _benefit_runs_out(r, benefit, weeks):
         benefit = NONE
-    if employed and age >= r.early_pension_age and benefit == NONE and uniform(key, i, PENSION) < r.early_pension:
+    if _may_retire_early(r, employed, age, benefit) and uniform(key, i, PENSION) < r.early_pension:
         return False, EARLY_PENSION
     return employed, benefit
 
@@ -578,7 +589,7 @@ def _clocks(alive, employed, in_education, benefit, benefit_weeks, weeks_out, wa
         benefit_weeks[i] += 1
         living, working, ben = alive[i], employed[i], benefit[i]
         weeks_out[i] += living & ~working
-        now = ~working & ~in_education[i] & by_code(ben, JOBSEEKER_BENEFITS)
+        now = _jobseeker(True, working, in_education[i], ben)
         paid = ((ben == SOCIAL_ASSISTANCE) | sa_top_up[i]) & (week - sa_paid_week[i] >= WEEKS_PER_MONTH)
         may_change[i] = living & ((now != was_jobseeker[i]) | paid)
 
