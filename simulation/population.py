@@ -456,13 +456,14 @@ DRIFT_CODES = (int(Benefit.SICK_PAY), int(Benefit.EARLY_PENSION), int(Benefit.SO
 
 
 @lru_cache(maxsize=32)
-def _income_table(b) -> np.ndarray:
-    """Economy level by main benefit (``b``: the scenario's Benefits section)."""
-    return by_member(Benefit, {
+def _income_levels(b) -> tuple[float, ...]:
+    """Economy level by main benefit (``b``: the scenario's Benefits section), indexed by benefit
+    code: a tuple, which the drift kernel chooses from by selects."""
+    return tuple(by_member(Benefit, {
         Benefit.NONE: b.economy_no_income, Benefit.UNEMPLOYMENT_BENEFIT: b.economy_state_benefit,
         Benefit.SICK_PAY: b.economy_employed, Benefit.WORK_ASSESSMENT_ALLOWANCE: b.economy_state_benefit,
         Benefit.SOCIAL_ASSISTANCE: b.economy_no_income, Benefit.QUALIFICATION_PROGRAMME: b.economy_qualification,
-        Benefit.DISABILITY_BENEFIT: b.economy_state_benefit, Benefit.EARLY_PENSION: b.economy_pension})
+        Benefit.DISABILITY_BENEFIT: b.economy_state_benefit, Benefit.EARLY_PENSION: b.economy_pension}).tolist())
 
 
 def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) -> None:
@@ -491,12 +492,6 @@ def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) 
     rates, levels = drift_rates(s)
     arena_drift(c.arenas, c.employed, c.benefit, c.in_education, c.short_sick, c.sa_top_up, c.low_income, c.age,
                 c.partner_from, nbr_activity, lost, _income_levels(s.benefits), DRIFT_CODES, rates, levels)
-
-
-@lru_cache(maxsize=32)
-def _income_levels(b) -> tuple[float, ...]:
-    """:func:`_income_table` as a tuple (the drift kernel chooses from it by selects)."""
-    return tuple(_income_table(b).tolist())
 
 
 @lru_cache(maxsize=32)

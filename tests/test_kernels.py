@@ -11,14 +11,14 @@ import pytest
 
 import simulation as ms
 from simulation import metrics, population
-from simulation.population import ACTIVITY, ECONOMY, HOUSING, JOBSEEKER, WORK, Benefit, Citizens, _income_table
+from simulation.population import ACTIVITY, ECONOMY, HOUSING, JOBSEEKER, WORK, Benefit, Citizens, _income_levels
 from simulation.vocabulary import Task
 
 
 # ---- plain-numpy references ----------------------------------------------------------------
 def income_level_reference(c: Citizens, s, at_work: np.ndarray) -> np.ndarray:
     b = s.benefits
-    level = _income_table(b).take(c.benefit)
+    level = np.take(_income_levels(b), c.benefit)
     np.maximum(level, b.economy_partner_income * (c.age >= c.partner_from), out=level)
     level[at_work] = b.economy_employed
     low = np.flatnonzero(c.low_income)
