@@ -769,7 +769,7 @@ def office_pool(alive, employed, in_education, benefit, short_sick, benefit_week
     :func:`needs_and_registration` over every slot. A first loop decides slot by slot, nothing
     carried over (so it is vectorised), a second lists the slots kept."""
     disability, early_pension, sick_pay, social_assistance, qualification = \
-        codes[1], codes[2], codes[3], codes[4], codes[5]
+        codes[0], codes[1], codes[2], codes[3], codes[4]
     n = len(alive)
     keep = np.empty(n, dtype=np.bool_)
     m = 0
@@ -820,15 +820,15 @@ def needs_and_registration(alive, employed, in_education, benefit, short_sick, b
     * ``users``: the places in the pool of the office's users after the pass, registered or due
       an intake, in pool order (all the week's work items are theirs).
 
-    ``codes``: (no benefit, disability, early pension, sick pay, social assistance, qualification
+    ``codes``: (disability, early pension, sick pay, social assistance, qualification
     programme) benefit codes. Only registered users hold a caseworker for those tasks, and every
     registered user is in the pool, so counting the pool's registered users counts every
     caseload. Running tallies are local variables, not array entries (an entry updated every
     iteration chains the iterations through memory). Returns the pool, the number of users, the
     number awaiting each task and the week's tallies (NEW_USERS ... ENDED_TO_DISABILITY).
     """
-    disability, early_pension, sick_pay, social_assistance, qualification = codes[1], codes[2], codes[3], codes[4], \
-        codes[5]
+    disability, early_pension, sick_pay, social_assistance, qualification = codes[0], codes[1], codes[2], codes[3], \
+        codes[4]
     pool = office_pool(alive, employed, in_education, benefit, short_sick, benefit_weeks, sa_top_up, a, registered,
                        intake_due, sa_pending, theta, codes, sick_leave_follow_up_weeks, lost)
     m = len(pool)

@@ -36,8 +36,8 @@ from .work import KIND_ACTIVITY, KIND_TASK, SICK_LEAVE_FOLLOW_UP_WEEKS, WorkItem
 #: tasks a user can be released from when the need ends (intake ends at intake)
 RELEASABLE = (Task.ECONOMIC, Task.WORK, Task.HOUSING_SOCIAL)
 #: the benefit codes the week's needs read (:func:`simulation.kernels.office.needs_and_registration`)
-NEED_CODES = np.array([Benefit.NONE, Benefit.DISABILITY_BENEFIT, Benefit.EARLY_PENSION, Benefit.SICK_PAY,
-                       Benefit.SOCIAL_ASSISTANCE, Benefit.QUALIFICATION_PROGRAMME], dtype=np.int64)
+NEED_CODES = np.array([Benefit.DISABILITY_BENEFIT, Benefit.EARLY_PENSION, Benefit.SICK_PAY, Benefit.SOCIAL_ASSISTANCE,
+                       Benefit.QUALIFICATION_PROGRAMME], dtype=np.int64)
 
 
 @dataclass
