@@ -29,7 +29,7 @@ from operator import attrgetter
 import numpy as np
 import scipy.sparse as sp
 
-from .scenario import Scenario
+from .scenario import Scenario, derived
 from .vocabulary import (
     ARENAS,
     BENEFIT_NAMES,
@@ -123,8 +123,8 @@ class Citizens:
 
     def reset(self, idx: np.ndarray) -> None:
         """Empty slots ``idx`` (every column back to its empty value)."""
-        for f in _columns():
-            getattr(self, f.name)[idx] = f.metadata["fill"]
+        for name, fill in _empty_values():
+            getattr(self, name)[idx] = fill
         self.arenas[:, idx] = 0.0
 
     # ---- derived state (computed, never stored) ----
@@ -159,6 +159,12 @@ class Citizens:
 def _columns():
     """The declared per-citizen columns (cached: ``fields`` is slow, and slots are reset every week)."""
     return tuple(f for f in fields(Citizens) if "dtype" in f.metadata)
+
+
+@lru_cache(maxsize=1)
+def _empty_values():
+    """(name, empty value) of each declared column, for ``reset`` each week."""
+    return tuple((f.name, f.metadata["fill"]) for f in _columns())
 
 
 @lru_cache(maxsize=1)
@@ -399,7 +405,7 @@ def jobseekers(c: Citizens) -> np.ndarray:
 _HAIR = 1.0 + 1e-9
 
 
-@lru_cache(maxsize=32)
+@derived
 def life_rates(s: Scenario):
     """The scenario's weekly probabilities and factors for the life-event kernels
     (:class:`simulation.kernels.life_events.Rates`)."""
@@ -455,7 +461,7 @@ DRIFT_CODES = (int(Benefit.SICK_PAY), int(Benefit.EARLY_PENSION), int(Benefit.SO
                int(Benefit.UNEMPLOYMENT_BENEFIT), int(Benefit.WORK_ASSESSMENT_ALLOWANCE))
 
 
-@lru_cache(maxsize=32)
+@derived
 def _income_levels(b) -> tuple[float, ...]:
     """Economy level by main benefit (``b``: the scenario's Benefits section), indexed by benefit
     code: a tuple, which the drift kernel chooses from by selects."""
@@ -494,7 +500,7 @@ def drift(c: Citizens, s: Scenario, nbr_activity: np.ndarray, lost: np.ndarray) 
                 c.partner_from, nbr_activity, lost, _income_levels(s.benefits), DRIFT_CODES, rates, levels)
 
 
-@lru_cache(maxsize=32)
+@derived
 def drift_rates(s: Scenario) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """The drift's rates and economy levels (:func:`simulation.kernels.arenas.citizen_drift`;
     built once per scenario, as :func:`life_rates`)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import math
 import tomllib
 import typing
@@ -760,6 +761,27 @@ SETTINGS = {
     "reception": "office.reception",
     "decision_period_weeks": "office.decision_period_weeks",
 }
+
+
+def derived(build):
+    """Decorator for a value computed from a scenario (or one of its sections) and reused every week.
+
+    A scenario is frozen, so the same object always gives the same value. The object last asked
+    about is recognised by identity: hashing a whole nested scenario, as ``lru_cache`` does on
+    every call, costs more each week than the week's bookkeeping of a small district. Other
+    scenarios (several models in one process) fall back to an ``lru_cache``.
+    """
+    cached = functools.lru_cache(maxsize=32)(build)
+    last: list = [None, None]
+
+    @functools.wraps(build)
+    def value(s):
+        if s is not last[0]:
+            last[1] = cached(s)
+            last[0] = s
+        return last[1]
+
+    return value
 
 
 def share_out(total: int, weights: list[int]) -> list[int]:

@@ -938,12 +938,17 @@ def take_on(idx, chosen, draws, task, row, cw, blocked_until, lost_total, contac
     has not met is a new contact point; meeting one while having another is a hand-off, which may
     lose the user between units for a while (``draws`` below ``handoff_loss``), else delays
     follow-up and is owed coordination; a new follow-up caseworker (``row`` >= 0) starts the
-    relationship afresh and ends parking. Returns the caseworkers owed coordination, and the
-    users assigned, handed off and lost."""
+    relationship afresh and ends parking. A user with no caseworker (``chosen`` -1: every unit
+    that could take them is full) waits and takes no draw. Returns the caseworkers owed
+    coordination, and the users assigned, handed off and lost."""
     coord = np.empty(len(idx), dtype=np.int64)
-    n_coord = assigned = n_lost = 0
+    n_coord = assigned = n_lost = d = 0
     for u in range(len(idx)):
         i, k = idx[u], chosen[u]
+        if k < 0:
+            continue
+        draw = draws[d]
+        d += 1
         fresh = joins = True
         had = False
         for t in range(cw.shape[0]):
@@ -951,7 +956,7 @@ def take_on(idx, chosen, draws, task, row, cw, blocked_until, lost_total, contac
             joins &= t == 0 or cw[t, i] != k      # new in that caseworker's caseload (intake aside)
             had |= cw[t, i] >= 0
         handoff = fresh and had
-        if handoff and draws[u] < handoff_loss:  # lost between units: nobody takes up the task for a while
+        if handoff and draw < handoff_loss:      # lost between units: nobody takes up the task for a while
             blocked_until[i] = week + lost_weeks
             lost_total[i] += 1
             n_lost += 1

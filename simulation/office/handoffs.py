@@ -16,6 +16,9 @@ from ..population import Citizens
 from ..vocabulary import Task
 from .state import FOLLOW_UP_TASKS, OfficeWeek
 
+#: the row of each follow-up task in the per-task appointment arrays
+_FOLLOW_UP_ROW: dict[int, int] = {task: row for row, task in enumerate(FOLLOW_UP_TASKS)}
+
 
 def route(office, task: int, idx: np.ndarray, c: Citizens, lost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The unit and caseworker for each user: a unit they already deal with that does the task,
@@ -49,16 +52,15 @@ def assign(office, task: int, idx: np.ndarray, c: Citizens, lost: np.ndarray, we
         return np.zeros(0, dtype=np.int64)
     us, o = office.users, office.s.office
     unit, chosen = route(office, task, idx, c, lost)
-    if task != Task.INTAKE:   # a caseworker taking on a user (not already in their caseload) respects the cap
-        joins = ~(us.cw[1:, idx] == chosen[None, :]).any(axis=0)
+    if task != Task.INTAKE and office.unit_cap.any():   # a caseworker taking on a user (not already
+        joins = ~(us.cw[1:, idx] == chosen[None, :]).any(axis=0)     # in their caseload) respects the cap
         chosen = apply_caps(office, chosen, unit, joins & (unit >= 0), idx)
-    ok = chosen >= 0
-    idx, chosen = idx[ok], chosen[ok]
-    row = FOLLOW_UP_TASKS.index(Task(task)) if task in FOLLOW_UP_TASKS else -1
+    # (users nobody can take, chosen -1, wait: take_on passes them by, and they draw nothing)
+    draws = rng.random(int(np.count_nonzero(chosen >= 0)))
     coord, assigned, handed_off, lost_now = take_on(
-        idx, chosen, rng.random(len(idx)), int(task), row, us.cw, us.blocked_until, us.lost_total, us.contact_points,
-        us.handoffs, us.sessions_same, us.reassess, us.parked_until, office.staff.caseload, week, o.handoff_loss,
-        o.lost_weeks, o.handoff_delay_weeks)
+        idx, chosen, draws, int(task), _FOLLOW_UP_ROW.get(task, -1), us.cw, us.blocked_until, us.lost_total,
+        us.contact_points, us.handoffs, us.sessions_same, us.reassess, us.parked_until, office.staff.caseload, week,
+        o.handoff_loss, o.lost_weeks, o.handoff_delay_weeks)
     if task != Task.INTAKE:
         wk.assignments += assigned
     wk.handoffs += handed_off

@@ -71,8 +71,11 @@ class UserState:
 
     def reset(self, idx: np.ndarray) -> None:
         """Forget slots ``idx`` (they moved away or aged out)."""
-        for f in _columns():
-            getattr(self, f.name)[..., idx] = f.metadata["fill"]
+        for name, fill, rows in _empty_values():
+            if rows:
+                getattr(self, name)[:, idx] = fill
+            else:                       # (``[..., idx]`` would cost five times as much, weekly)
+                getattr(self, name)[idx] = fill
 
     def end_spell(self, idx: np.ndarray) -> None:
         """End the office spell of ``idx``: the user is no longer registered."""
@@ -85,8 +88,14 @@ class UserState:
 
 @functools.cache
 def _columns():
-    """The declared columns (read each week by ``reset``: found once)."""
+    """The declared columns (found once)."""
     return tuple(f for f in fields(UserState) if "dtype" in f.metadata)
+
+
+@functools.cache
+def _empty_values():
+    """(name, empty value, rows) of each declared column, for ``reset`` each week."""
+    return tuple((f.name, f.metadata["fill"], f.metadata["rows"]) for f in _columns())
 
 
 @dataclass
