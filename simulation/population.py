@@ -292,42 +292,36 @@ def _yearly_exit_share(s: Scenario, age: np.ndarray) -> float:
 
 
 def _fill_new(c: Citizens, idx: np.ndarray, rng, s: Scenario, age: np.ndarray) -> None:
-    """Reset slots ``idx`` to newly arrived persons of the given ages (traits drawn afresh)."""
+    """Reset slots ``idx`` to newly arrived persons of the given ages (traits drawn afresh:
+    :func:`simulation.kernels.arrivals.arrive`)."""
+    from .kernels.arrivals import arrive  # numba only where used (command-line start-up)
+
+    p = s.population
     k = len(idx)
     c.reset(idx)
-    c.alive[idx] = True
-    c.person_id[idx] = np.arange(c.next_id, c.next_id + k)
+    traits = rng.random((4, k))     # time of year of birth, substance use, low income, an earning partner
+    wait = rng.exponential(p.partner_mean_wait_years, k)
+    arrive(idx, c.next_id, age, traits, wait, p.substance_use_share, p.low_income_share, p.partner_share,
+           c.alive, c.person_id, c.age, c.birth_date, c.substance_use, c.low_income, c.partner_from)
     c.next_id += k
-    c.age[idx] = age
-    c.birth_date[idx] = rng.random(k)
-    c.substance_use[idx] = rng.random(k) < s.population.substance_use_share
-    c.low_income[idx] = rng.random(k) < s.population.low_income_share
-    p = s.population
-    settles = rng.random(k) < p.partner_share
-    c.partner_from[idx] = np.where(settles, 20.0 + rng.exponential(p.partner_mean_wait_years, k), np.inf)
 
 
 def add_newcomers(c: Citizens, idx: np.ndarray, s: Scenario, rng: np.random.Generator, week: int) -> None:
     """Newcomers: 18-year-olds (most still in school) and people moving in; some arrive at risk
-    (004:4593-4597), some young adults arrive already on disability benefit."""
+    (004:4593-4597), some young adults arrive already on disability benefit
+    (:func:`simulation.kernels.arrivals.newcomers`)."""
+    from .kernels.arrivals import newcomers  # numba only where used (command-line start-up)
+
     p = s.population
     k = len(idx)
-    youth = rng.random(k) < p.youth_share_of_inflow
-    age = np.where(youth, 18.0 + rng.random(k), rng.uniform(20.0, 45.0, k))
+    youth_draw, young_age = rng.random((2, k))
+    youth = youth_draw < p.youth_share_of_inflow
+    age = np.where(youth, 18.0 + young_age, rng.uniform(20.0, 45.0, k))
     _fill_new(c, idx, rng, s, age)
-    c.language[idx] = ~youth & (rng.random(k) < p.language_share_of_movers)
-    disabled = youth & (rng.random(k) < p.disabled_share_at_entry)
-    student = youth & ~disabled & (rng.random(k) < p.education_share_at_18)
-    at_risk = ~disabled & ~student & (rng.random(k) < p.at_risk_share_of_inflow)
-    employed = ~disabled & ~student & ~at_risk
-    c.employed[idx] = employed
-    c.in_education[idx] = student
-    c.health[idx[disabled]] = True
-    c.benefit[idx[disabled]] = Benefit.DISABILITY_BENEFIT
-    base = np.where(at_risk, 0.45, 0.8)
-    c.arenas[:, idx] = np.clip(base[None, :] - 0.25 * rng.random((4, k)), 0, 1)
-    c.arenas[ECONOMY, idx[at_risk]] = np.minimum(c.arenas[ECONOMY, idx[at_risk]], 0.35)
-    c.spell_start[idx[at_risk]] = week   # a newcomer out of work and school registers as a jobseeker
+    status = rng.random((8, k))     # language, disability, school, at risk; the four arenas
+    newcomers(idx, youth, status, week, p.language_share_of_movers, p.disabled_share_at_entry, p.education_share_at_18,
+              p.at_risk_share_of_inflow, c.language, c.employed, c.in_education, c.health, c.benefit, c.arenas,
+              c.spell_start)
 
 
 def neighbour_means(c: Citizens, ties: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:

@@ -231,10 +231,48 @@ def expire_benefits(c, s, U):
     c.benefit[retire] = Benefit.EARLY_PENSION
 
 
+def fill_new_reference(c, idx, rng, s, age):
+    """population._fill_new as plain numpy (the kernel arrivals.arrive replaced it)."""
+    k = len(idx)
+    c.reset(idx)
+    c.alive[idx] = True
+    c.person_id[idx] = np.arange(c.next_id, c.next_id + k)
+    c.next_id += k
+    c.age[idx] = age
+    c.birth_date[idx] = rng.random(k)
+    c.substance_use[idx] = rng.random(k) < s.population.substance_use_share
+    c.low_income[idx] = rng.random(k) < s.population.low_income_share
+    p = s.population
+    settles = rng.random(k) < p.partner_share
+    c.partner_from[idx] = np.where(settles, 20.0 + rng.exponential(p.partner_mean_wait_years, k), np.inf)
+
+
+def add_newcomers_reference(c, idx, s, rng, week):
+    """population.add_newcomers as plain numpy (the kernel arrivals.newcomers replaced it)."""
+    p = s.population
+    k = len(idx)
+    youth = rng.random(k) < p.youth_share_of_inflow
+    age = np.where(youth, 18.0 + rng.random(k), rng.uniform(20.0, 45.0, k))
+    fill_new_reference(c, idx, rng, s, age)
+    c.language[idx] = ~youth & (rng.random(k) < p.language_share_of_movers)
+    disabled = youth & (rng.random(k) < p.disabled_share_at_entry)
+    student = youth & ~disabled & (rng.random(k) < p.education_share_at_18)
+    at_risk = ~disabled & ~student & (rng.random(k) < p.at_risk_share_of_inflow)
+    employed = ~disabled & ~student & ~at_risk
+    c.employed[idx] = employed
+    c.in_education[idx] = student
+    c.health[idx[disabled]] = True
+    c.benefit[idx[disabled]] = Benefit.DISABILITY_BENEFIT
+    base = np.where(at_risk, 0.45, 0.8)
+    c.arenas[:, idx] = np.clip(base[None, :] - 0.25 * rng.random((4, k)), 0, 1)
+    c.arenas[ECONOMY, idx[at_risk]] = np.minimum(c.arenas[ECONOMY, idx[at_risk]], 0.35)
+    c.spell_start[idx[at_risk]] = week
+
+
 def reference_step(c: Citizens, s, rng, week: int, free_slots) -> WeekEvents:
     arrived = free_slots(rng.poisson(c.last_outflow) if c.last_outflow else 0)
     if len(arrived):
-        population.add_newcomers(c, arrived, s, rng, week)
+        add_newcomers_reference(c, arrived, s, rng, week)
     key = int(week_key(c.stream_root, week))
 
     def U(purpose, idx):
@@ -319,6 +357,36 @@ def test_the_life_event_kernels_match_the_numpy_reference_week_after_week(seed, 
             np.testing.assert_array_equal(getattr(c, name), getattr(ref, name), err_msg=f"week {week}: {name}")
     assert all(totals.values()), str(totals)         # every kind of event happened: every branch was compared
     assert pensions and programmes_ended, (pensions, programmes_ended)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_arrivals_match_the_numpy_reference(seed, tiny_scenario):
+    # newcomers into slots left by a settled district (their old values must all go), with shares
+    # at which every kind of newcomer arrives, and the initial population's slots filled afresh
+    s = tiny_scenario.replace(**{"population.youth_share_of_inflow": 0.5, "population.disabled_share_at_entry": 0.2,
+                                 "population.education_share_at_18": 0.5, "population.at_risk_share_of_inflow": 0.4,
+                                 "population.language_share_of_movers": 0.3})
+    model = ms.WelfareModel(s, rng=seed)
+    for _ in range(20):
+        model.step()
+    c = model.citizens
+    idx = np.sort(np.random.default_rng(seed).choice(np.flatnonzero(c.alive), 300, replace=False))
+    ref = copy.deepcopy(c)
+    rng, ref_rng = np.random.default_rng(seed), np.random.default_rng(seed)
+    population.add_newcomers(c, idx, s, rng, 40)
+    add_newcomers_reference(ref, idx, s, ref_rng, 40)
+    age = 18.0 + 49.0 * np.random.default_rng(seed + 1).random(len(idx))
+    population._fill_new(c, idx[::2], rng, s, age[::2])
+    fill_new_reference(ref, idx[::2], ref_rng, s, age[::2])
+    for name in ("arenas", *COLUMNS):
+        np.testing.assert_array_equal(getattr(c, name), getattr(ref, name), err_msg=name)
+    assert c.next_id == ref.next_id
+    assert rng.random() == ref_rng.random()          # the same draws were taken from the run's stream
+    newcomers = idx[1::2]                            # (the others were refilled by _fill_new after)
+    kinds = [c.benefit[newcomers] == Benefit.DISABILITY_BENEFIT, c.in_education[newcomers],
+             c.spell_start[newcomers] == 40, c.employed[newcomers], c.language[newcomers],
+             np.isfinite(c.partner_from[newcomers]), c.substance_use[newcomers]]
+    assert all(kind.any() for kind in kinds)         # every branch was compared
 
 
 def test_scenarios_run_with_one_seed_share_the_life_events_draws(organisations):

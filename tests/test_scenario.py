@@ -148,3 +148,16 @@ def test_set_caseworkers_to_a_number_sets_the_offices_total_staff():
         ms.load_scenario(path, ["caseworkers=-5"])
     capped = ms.load_scenario(path, ["caseload_cap=30"])                    # the other total: every unit's cap
     assert all(u.caseload_cap == 30 for u in capped.office.units) and capped == sc.apply_settings(base, caseload_cap=30)
+
+
+def test_values_derived_from_a_scenario_follow_the_scenario_asked_about():
+    # scenario.derived recognises the last scenario by identity: two models stepping in turn, or a
+    # scenario changed with replace(), must never get the other's rates
+    from simulation.population import drift_rates, life_rates
+
+    a, b = ms.Scenario(), ms.Scenario().replace(**{"population.move_away_per_year": 0.2,
+                                                   "arenas.work_rate_employed": 0.05})
+    for s in (a, b, a, b, ms.Scenario()):
+        assert life_rates(s).move == s.population.move_away_per_year / 52
+        assert drift_rates(s)[0][2] == s.arenas.work_rate_employed
+    assert life_rates(a) is life_rates(a)
