@@ -2,8 +2,8 @@
 
 cProfile (profile_step.py) cannot see into compiled kernels: it counts a kernel's time as its
 Python caller's. This wraps every compiled kernel the step calls through its module (the
-life-event passes, the arenas' kernels and the contacts' means, the censuses, the office's
-kernels) in a timer, runs settled weeks with the garbage collector off, and prints ms per week
+life-event passes, arrivals, the arenas' kernels and the contacts' means, the censuses, the staff's
+and the office's kernels) in a timer, runs settled weeks with the garbage collector off, and prints ms per week
 for each kernel and for the rest (Python and numpy around the kernels).
 Wall time on a shared machine: compare runs made in the same hour.
 """
@@ -31,12 +31,13 @@ def main(argv: list[str] | None = None) -> None:
     from profile_step import settled_model  # (this folder: the scripts run as files)
 
     from simulation import kernels
-    from simulation.kernels import life_events
+    from simulation.kernels import arrivals, life_events
     from simulation.kernels import office as office_kernels
+    from simulation.kernels import staff as staff_kernels
 
     a, _, model = settled_model(__doc__.split("\n\n")[0], argv)
     spent: Counter = Counter()
-    for module in (life_events, kernels, office_kernels):
+    for module in (life_events, arrivals, kernels, staff_kernels, office_kernels):
         for name in dir(module):
             if hasattr(getattr(module, name), "py_func"):        # a compiled kernel (those called from
                 _timed(module, name, spent)                      # other kernels are not timed: bound there)

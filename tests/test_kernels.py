@@ -991,3 +991,67 @@ def test_routing_and_hand_offs_match_the_numpy_reference(scenario, settings):
         np.testing.assert_array_equal(o.staff.caseload, ref_o.staff.caseload)
         moved += wk.handoffs + wk.lost_in_handoff
     assert moved
+
+
+# ---- the staff's week (kernels/staff.py) ---------------------------------------------------------
+def wear_reference(staff, week, rng):
+    """Staff.wear as plain numpy (the kernel staff.wear replaced it)."""
+    from simulation.vocabulary import WEEKS_PER_YEAR
+
+    cw = staff.s.caseworkers
+    overload = np.maximum(staff.pressure - 1.0, 0.0)
+    staff.strain += (overload - staff.strain) / cw.strain_weeks
+    here = staff.present(week)
+    n = len(staff)
+    u = rng.random(n)
+    sick = here & (u < cw.sick_leave_per_week * (1.0 + cw.strain_sick_leave_factor * staff.strain))
+    spell = rng.geometric(1.0 / cw.sick_leave_weeks, n)
+    staff.sick_until = np.where(sick, week + spell, staff.sick_until)
+    leave = here & ~sick & (rng.random(n) < cw.turnover_per_year / WEEKS_PER_YEAR
+                            * (1.0 + cw.strain_turnover_factor * staff.strain))
+    staff.leavers = int(leave.sum())
+    staff.left = leave
+    staff.vacant_until = np.where(leave, week + cw.vacancy_weeks, staff.vacant_until)
+    staff.experience[leave] = 0.0
+    staff.strain[leave] = 0.0
+
+
+def week_budget_reference(staff, week):
+    """Staff.week_budget as plain numpy (the kernel staff.hours_there replaced it)."""
+    cw = staff.s.caseworkers
+    here = staff.present(week)
+    staff.absent_hours = np.where(here, staff.contract_hours * cw.holiday_share, staff.contract_hours)
+    at_work = staff.contract_hours - staff.absent_hours
+    staff.duty_hours = at_work * cw.duty_share
+    staff.switch_hours = np.where(here, cw.task_switch_hours * np.maximum(staff.task_types - 1, 0), 0.0)
+    casework = np.maximum(at_work - staff.duty_hours - staff.switch_hours, 0.0)
+    staff.budget = casework * staff.productivity
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_staff_kernels_match_the_numpy_reference_week_after_week(seed):
+    # an office under strain, with turnover and sick leave frequent enough that every branch fires
+    import copy as copying
+
+    m = midrun_model("specialist", seed, 6)
+    staff = m.office.staff
+    staff.s = staff.s.replace(**{"caseworkers.turnover_per_year": 1.0, "caseworkers.sick_leave_per_week": 0.05})
+    ref = copying.deepcopy(staff)
+    rng, ref_rng = np.random.default_rng(seed), np.random.default_rng(seed)
+    events = np.zeros(3, dtype=np.int64)
+    for week in range(m.week, m.week + 30):
+        for s in (staff, ref):   # the week's pressure, task types and a transition's productivity
+            s.pressure = 0.5 + 1.5 * np.random.default_rng(week).random(len(staff))
+            s.task_types = np.random.default_rng(week + 1).integers(1, 5, len(staff))
+            s.productivity = 0.9 if week % 3 else 1.0
+        staff.wear(week, rng)
+        wear_reference(ref, week, ref_rng)
+        staff.week_budget(week)
+        week_budget_reference(ref, week)
+        for name in ("strain", "sick_until", "vacant_until", "experience", "left", "absent_hours", "duty_hours",
+                     "switch_hours", "budget"):
+            np.testing.assert_array_equal(getattr(staff, name), getattr(ref, name), err_msg=f"{week}: {name}")
+        assert staff.leavers == ref.leavers
+        here = staff.present(week)
+        events += (staff.leavers, int((staff.sick_until > week).sum()), int((~here & (staff.budget == 0)).sum()))
+    assert events.all(), events          # leavers, the sick, and absent caseworkers with no hours were compared

@@ -21,6 +21,8 @@ Modules are named after the submodel, kernels after the mechanism they implement
   networkx's edges (network.small_world);
 * :mod:`.census`: :func:`population_census` and :func:`office_census`, the week's counts for the
   indicators over the population and over the office's known slots (metrics.Recorder);
+* :mod:`.staff`: :func:`~.staff.wear` and :func:`~.staff.hours_there`, the staff's strain, sick
+  leave, turnover and hours (office/staff.py);
 * :mod:`.office`, the office's week, in its order: ``needs_and_registration`` (with ``office_pool``),
   who can need the office and what they need, registration, releases, caseloads, who awaits a
   caseworker, and the arenas lost (Office.needs_and_registration);

@@ -53,6 +53,11 @@ class Staff:
         self.productivity: float = 1.0                 # below 1 during a reorganisation's transition
         self.leavers = 0                               # this week
         self.left: np.ndarray = np.zeros(n, dtype=bool)   # posts whose holder left this week
+        # this week's hours (week_budget): absent, duties, switching between task types, casework
+        self.absent_hours: np.ndarray = np.zeros(n)
+        self.duty_hours: np.ndarray = np.zeros(n)
+        self.switch_hours: np.ndarray = np.zeros(n)
+        self.budget: np.ndarray = np.zeros(n)
         self.week_budget(-1)
 
     def __len__(self) -> int:
@@ -73,36 +78,30 @@ class Staff:
 
     def week_budget(self, week: int) -> None:
         """Hours there this week: contract hours less holidays, sick leave and vacancies; less
-        duties; less the time lost switching between task types; less a transition's loss."""
+        duties; less the time lost switching between task types; less a transition's loss
+        (:func:`simulation.kernels.staff.hours_there`)."""
+        from ..kernels.staff import hours_there  # numba only where used (command-line start-up)
+
         cw = self.s.caseworkers
-        here = self.present(week)
-        self.absent_hours: np.ndarray = np.where(here, self.contract_hours * cw.holiday_share, self.contract_hours)
-        at_work = self.contract_hours - self.absent_hours
-        self.duty_hours: np.ndarray = at_work * cw.duty_share
-        self.switch_hours: np.ndarray = np.where(here, cw.task_switch_hours * np.maximum(self.task_types - 1, 0), 0.0)
-        casework = np.maximum(at_work - self.duty_hours - self.switch_hours, 0.0)
-        self.budget: np.ndarray = casework * self.productivity
+        hours_there(week, self.contract_hours, self.sick_until, self.vacant_until, self.task_types, cw.holiday_share,
+                    cw.duty_share, cw.task_switch_hours, self.productivity, self.absent_hours, self.duty_hours,
+                    self.switch_hours, self.budget)
 
     def wear(self, week: int, rng: np.random.Generator) -> None:
         """Strain builds from overload; it raises sick leave and leaving. Leavers' posts stay
-        vacant, then a newcomer without experience takes the post (and its caseload)."""
+        vacant, then a newcomer without experience takes the post (and its caseload)
+        (:func:`simulation.kernels.staff.wear`)."""
+        from ..kernels.staff import wear  # numba only where used (command-line start-up)
+
         cw = self.s.caseworkers
-        overload = np.maximum(self.pressure - 1.0, 0.0)
-        self.strain += (overload - self.strain) / cw.strain_weeks
-        here = self.present(week)
         n = len(self)
-        u = rng.random(n)
-        sick = here & (u < cw.sick_leave_per_week * (1.0 + cw.strain_sick_leave_factor * self.strain))
+        sick_draw = rng.random(n)
         spell = rng.geometric(1.0 / cw.sick_leave_weeks, n)
-        self.sick_until = np.where(sick, week + spell, self.sick_until)
-        leave = here & ~sick & (rng.random(n) < cw.turnover_per_year / WEEKS_PER_YEAR
-                                * (1.0 + cw.strain_turnover_factor * self.strain))
-        self.leavers = int(leave.sum())
-        self.left = leave
-        self.vacant_until = np.where(leave, week + cw.vacancy_weeks, self.vacant_until)
-        # the newcomer arrives with no experience and no strain
-        self.experience[leave] = 0.0
-        self.strain[leave] = 0.0
+        leave_draw = rng.random(n)
+        self.leavers = wear(week, self.pressure, self.strain, self.sick_until, self.vacant_until, self.experience,
+                            self.left, sick_draw, spell, leave_draw, cw.strain_weeks, cw.sick_leave_per_week,
+                            cw.strain_sick_leave_factor, cw.turnover_per_year / WEEKS_PER_YEAR,
+                            cw.strain_turnover_factor, cw.vacancy_weeks)
 
     def learn(self, task_hours: np.ndarray) -> None:
         """A week of practice: ``task_hours`` (caseworkers, tasks) of casework done per task."""
