@@ -772,14 +772,16 @@ def derived(build):
     scenarios (several models in one process) fall back to an ``lru_cache``.
     """
     cached = functools.lru_cache(maxsize=32)(build)
-    last: list = [None, None]
+    last: list = [(None, None)]     # (scenario, value) as one tuple: models may step in several threads
+                                    # (the dashboard builds the next model while one runs)
 
     @functools.wraps(build)
     def value(s):
-        if s is not last[0]:
-            last[1] = cached(s)
-            last[0] = s
-        return last[1]
+        seen, v = last[0]
+        if seen is not s:
+            v = cached(s)
+            last[0] = (s, v)
+        return v
 
     return value
 

@@ -619,9 +619,14 @@ def test_browser_clicking_a_dot_follows_that_citizen(classroom, artefacts):
     page = classroom
     img = page.locator("img[data-view=axis]")
     before = page.get_by_text(re.compile("^Gold star")).inner_text()
-    pixels = np.asarray(Image.open(io.BytesIO(img.screenshot())).convert("RGB")).astype(int)
     red = np.array([0xd6, 0x27, 0x28])                       # a social-assistance dot
-    ys, xs = np.nonzero(np.abs(pixels - red).sum(axis=2) < 40)
+    deadline = time.perf_counter() + WAIT_MS / 1000
+    while True:             # (the chart's image may still be on its way from the server: look again)
+        pixels = np.asarray(Image.open(io.BytesIO(img.screenshot())).convert("RGB")).astype(int)
+        ys, xs = np.nonzero(np.abs(pixels - red).sum(axis=2) < 40)
+        if len(xs) or time.perf_counter() > deadline:
+            break
+        page.wait_for_timeout(200)
     assert len(xs), "no red dot on the axis chart"
     img.click(position={"x": float(xs[0]), "y": float(ys[0])})
     page.wait_for_function("b => !document.body.innerText.includes(b)", arg=before)
