@@ -20,6 +20,8 @@ from ..vocabulary import TASKS, WEEKS_PER_YEAR, Activity, Task
 #: casework hours in a year of experience (starting experience is given in years)
 CASEWORK_HOURS_PER_YEAR = 1000.0
 NOT_YET = -(10**6)
+#: the tasks a social worker's training helps with: social-assistance decisions, housing and social follow-up
+_SOCIAL_WORK_TASKS = np.array([Task.ECONOMIC, Task.HOUSING_SOCIAL])
 
 
 class Staff:
@@ -70,8 +72,8 @@ class Staff:
         cw = self.s.caseworkers
         learnt = 1.0 - np.exp(-self.experience / cw.learning_hours)
         comp = cw.competence_floor + (cw.competence_ceiling - cw.competence_floor) * learnt
-        comp[:, (Task.ECONOMIC, Task.HOUSING_SOCIAL)] += cw.social_worker_bonus * self.social_worker[:, None]
-        return np.clip(comp, 0.0, 1.0)
+        comp[:, _SOCIAL_WORK_TASKS] += cw.social_worker_bonus * self.social_worker[:, None]
+        return np.minimum(np.maximum(comp, 0.0, out=comp), 1.0, out=comp)   # (np.clip's wrapper costs more, weekly)
 
     def present(self, week: int) -> np.ndarray:
         return (self.sick_until <= week) & (self.vacant_until <= week)
