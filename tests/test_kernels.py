@@ -1055,3 +1055,100 @@ def test_the_staff_kernels_match_the_numpy_reference_week_after_week(seed):
         here = staff.present(week)
         events += (staff.leavers, int((staff.sick_until > week).sum()), int((~here & (staff.budget == 0)).sum()))
     assert events.all(), events          # leavers, the sick, and absent caseworkers with no hours were compared
+
+
+def depart_reference(office, left, wk):
+    """Office.depart as plain numpy (the kernel office.leavers_released replaced it)."""
+    from simulation.office.state import RELEASE_REASONS
+
+    us = office.users
+    held = us.cw[1:, left] >= 0
+    wk.releases[RELEASE_REASONS.index("moved_or_aged_out")] += int(held.sum())
+    ended = left[us.registered[left]]
+    wk.ended_spells += len(ended)
+    wk.ended_contact_points += int(us.contact_points[ended].sum())
+    wk.ended_handoffs += int(us.handoffs[ended].sum())
+    us.reset(left)
+
+
+@pytest.mark.parametrize("scenario", ["specialist", "target_group_teams"])
+def test_departures_match_the_numpy_reference(scenario):
+    import copy as copying
+
+    from simulation.office import OfficeWeek
+
+    m = midrun_model(scenario, 3, 20)
+    o = m.office
+    known = o.known
+    # leavers among the office's users and among everyone else (some users handed off twice more)
+    others = np.flatnonzero(~np.isin(np.arange(len(m.citizens.alive)), known))
+    left = np.sort(np.concatenate([known[::7], others[::50]]))
+    o.users.handoffs[known[::3]] += 2
+    ref = copying.deepcopy(o)
+    wk, ref_wk = OfficeWeek(), OfficeWeek()
+    o.depart(left, wk)
+    depart_reference(ref, left, ref_wk)
+    assert_same_office_state(o, ref, m.citizens, m.citizens, wk, ref_wk)
+    assert wk.releases.sum() and wk.ended_spells and wk.ended_contact_points and wk.ended_handoffs
+
+
+def rule_work_reference(office, c, items, done, week, lost, rng, wk):
+    """sessions.intakes, .assessments and .dialogue_meetings as plain numpy (the kernels
+    office.intakes_done, assessments_done and dialogue_meetings_done replaced them)."""
+    from simulation.office.work import WorkKind, need_level
+    from simulation.population import NeedLevel
+
+    us, o = office.users, office.s.office
+    who = items.who[done & (items.kind == WorkKind.INTAKE)]
+    wk.intakes = len(who)
+    us.intake_due[who] = False
+    us.registered[who] = True
+    us.last_session[:, who] = week
+    level = need_level(c, who, lost[who])
+    if o.reception == "group_call_in":
+        level = np.where(rng.random(len(who)) < o.self_assessment_error, NeedLevel.STANDARD, level)
+    us.need_level[who] = level
+    who = items.who[done & (items.kind == WorkKind.ASSESSMENT)]
+    wk.assessments = len(who)
+    c.work_ability_assessed[who] = True
+    us.need_level[who] = need_level(c, who, lost[who])
+    who = items.who[done & (items.kind == WorkKind.DIALOGUE)]
+    wk.dialogue_meetings = len(who)
+    us.dialogue_held[who] = True
+    c.graded_return_until[who] = week + office.s.follow_up.graded_return_weeks
+    us.sessions_week[who] += 1
+    us.hours_week[who] += o.dialogue_meeting_hours
+
+
+@pytest.mark.parametrize(("scenario", "settings"), OFFICES)
+def test_intakes_assessments_and_dialogue_meetings_match_the_numpy_reference(scenario, settings):
+    import copy as copying
+
+    from simulation.office import OfficeWeek, sessions
+    from simulation.office.work import week_items
+
+    m, pool, need = office_midrun(scenario, 6, weeks=30, **settings)
+    o, c = m.office, m.citizens
+    o.s = o.s.replace(**{"office.self_assessment_error": 0.5})      # (at a group call-in: a draw each)
+    o.users.intake_due[pool[::4]] = True          # more intakes than a settled week has,
+    followed = pool[o.users.registered[pool] & (o.users.cw[Task.WORK, pool] >= 0)]   # and users due an assessment
+    c.benefit[followed[::3]] = Benefit.WORK_ASSESSMENT_ALLOWANCE                       # or a dialogue meeting
+    c.work_ability_assessed[followed[::3]] = False
+    c.benefit[followed[1::3]] = Benefit.SICK_PAY
+    c.short_sick[followed[1::3]] = False
+    c.benefit_weeks[followed[1::3]] = 24
+    o.users.dialogue_held[followed[1::3]] = False
+    items, ratio = week_items(o, c, m.week, pool, need, np.zeros(0, dtype=np.int64))
+    done = np.ones(len(items.who), dtype=bool)
+    done[::5] = False                              # some items wait
+    lost = c.arenas_lost(o.s.arenas.loss_threshold)
+    ref_o, ref_c = copying.deepcopy(o), copy(c)
+    wk, ref_wk = OfficeWeek(), OfficeWeek()
+    rng, ref_rng = np.random.default_rng(4), np.random.default_rng(4)
+    sessions.intakes(o, c, items, done, m.week, lost, rng, wk)
+    sessions.assessments(o, c, items, done, lost, wk)
+    sessions.dialogue_meetings(o, c, items, done, m.week, wk)
+    rule_work_reference(ref_o, ref_c, items, done, m.week, lost, ref_rng, ref_wk)
+    assert_same_office_state(o, ref_o, c, ref_c, wk, ref_wk)
+    assert rng.random() == ref_rng.random()       # the same draws were taken
+    assert wk.intakes and wk.assessments and wk.dialogue_meetings

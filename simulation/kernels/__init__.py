@@ -30,8 +30,9 @@ Modules are named after the submodel, kernels after the mechanism they implement
   ``work_items``, the week's work items and the time pressure (office/work.py, with
   ``creaming_base`` and ``creaming_key`` for creaming.py); ``allocate_hours``, the allocation of
   hours by priority, and ``cover_backlogs``, colleagues' cover of backlogs (office/crowding_out.py);
-  ``book_hours``; ``decisions_and_renewals``, social-assistance decisions, and ``follow_up_sessions``,
-  what sessions change (office/sessions.py); ``follow_up_census``
+  ``book_hours``; ``decisions_and_renewals``, social-assistance decisions, ``intakes_done``,
+  ``assessments_done`` and ``dialogue_meetings_done``, and ``follow_up_sessions``, what sessions change
+  (office/sessions.py); ``leavers_released``, what leaving ends (Office.depart); ``follow_up_census``
   (office/census.py). These are imported from :mod:`.office` where used.
 
 A helper called inside a kernel's loop takes scalars, not arrays, and is inlined (``inlined``):

@@ -500,6 +500,64 @@ def need_level(lost, health, disabled):
     return max(level, 3) if health else level
 
 
+@compiled
+def intakes_done(who, kind, done, intake_kind, week, lost, health, benefit, disability, call_in, error_draws,
+                 self_assessment_error, standard, intake_due, registered, last_session, user_need_level):
+    """The intakes held this week (sessions.intakes), in item order: the user is registered, the
+    follow-up clock starts (the first session comes one interval later) and the need level is set
+    (:func:`need_level`); at a group call-in the needs are self-assessed and some placed too low
+    (``error_draws``, one per intake held, below ``self_assessment_error``: standard). Returns the
+    intakes held."""
+    n = 0
+    for t in range(len(who)):
+        if not (done[t] and kind[t] == intake_kind):
+            continue
+        i = who[t]
+        intake_due[i] = False
+        registered[i] = True
+        for row in range(last_session.shape[0]):
+            last_session[row, i] = week
+        level = need_level(lost[i], health[i], benefit[i] == disability)
+        if call_in and error_draws[n] < self_assessment_error:
+            level = standard
+        user_need_level[i] = level
+        n += 1
+    return n
+
+
+@compiled
+def assessments_done(who, kind, done, assessment_kind, lost, health, benefit, disability, work_ability_assessed,
+                     user_need_level):
+    """The work-ability assessments held this week (sessions.assessments): disability can now be
+    decided, and the need level is set (:func:`need_level`). Returns the assessments held."""
+    n = 0
+    for t in range(len(who)):
+        if done[t] and kind[t] == assessment_kind:
+            i = who[t]
+            work_ability_assessed[i] = True
+            user_need_level[i] = need_level(lost[i], health[i], benefit[i] == disability)
+            n += 1
+    return n
+
+
+@compiled
+def dialogue_meetings_done(who, kind, done, dialogue_kind, week, graded_return_weeks, meeting_hours, dialogue_held,
+                           graded_return_until, sessions_week, hours_week):
+    """The dialogue meetings held this week (sessions.dialogue_meetings): activation and graded
+    return for ``graded_return_weeks``; the meeting counts as a session of ``meeting_hours``
+    (float32, as ``hours_week``). Returns the meetings held."""
+    n = 0
+    for t in range(len(who)):
+        if done[t] and kind[t] == dialogue_kind:
+            i = who[t]
+            dialogue_held[i] = True
+            graded_return_until[i] = week + graded_return_weeks
+            sessions_week[i] += 1
+            hours_week[i] += meeting_hours
+            n += 1
+    return n
+
+
 @inlined
 def portfolio_gain(held, substance_use, housing, language, theta, portfolio_effect):
     """The factor on a housing and social session's gain from a service the office holds for the
@@ -892,6 +950,22 @@ def needs_and_registration(alive, employed, in_education, benefit, short_sick, b
 # ---- routing and hand-offs (office/handoffs.py) -----------------------------------------------------
 #: target groups of units, as scenario.TARGET_GROUPS lists them
 ALL_USERS, YOUTH, HEAVIEST, REFUGEES = range(4)
+
+
+@compiled
+def leavers_released(left, cw, registered, contact_points, handoffs):
+    """What leaving ends at the office (Office.depart): the tasks, intake aside, whose caseworker
+    the leavers ``left`` held (released), and for registered leavers their office spell with its
+    contact points and hand-offs. Returns (tasks released, spells ended, contact points, hand-offs)."""
+    released = ended = points = handed = 0
+    for i in left:
+        for t in range(1, cw.shape[0]):
+            released += cw[t, i] >= 0
+        if registered[i]:
+            ended += 1
+            points += contact_points[i]
+            handed += handoffs[i]
+    return released, ended, points, handed
 
 
 @compiled

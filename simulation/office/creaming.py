@@ -18,7 +18,8 @@ RULES = ("need_based", "date_order", "creaming")
 
 def pull(pressure: np.ndarray, creaming_under_pressure: float) -> np.ndarray:
     """Per caseworker, how far the order is pulled toward creaming (0 = the rule as written)."""
-    return creaming_under_pressure * np.clip(1.0 - 1.0 / np.maximum(pressure, 1e-9), 0.0, 1.0)
+    # (np.minimum and np.maximum: the same as np.clip, whose wrapper costs more, weekly)
+    return creaming_under_pressure * np.minimum(np.maximum(1.0 - 1.0 / np.maximum(pressure, 1e-9), 0.0), 1.0)
 
 
 def order_key(rule: str, arenas: np.ndarray, who: np.ndarray, waited: np.ndarray, w: np.ndarray) -> np.ndarray:

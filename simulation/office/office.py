@@ -31,8 +31,10 @@ from . import census, handoffs, sessions
 from .crowding_out import allocate, cover
 from .staff import Staff
 from .state import FOLLOW_UP_TASKS, NEVER, RELEASE_REASONS, OfficeWeek, UserState, Workspace
-from .work import KIND_ACTIVITY, KIND_TASK, SICK_LEAVE_FOLLOW_UP_WEEKS, WorkItems, WorkKind, week_items
+from .work import KIND_ACTIVITY, KIND_TASK, SICK_LEAVE_FOLLOW_UP_WEEKS, WorkItems, week_items
 
+#: the release counted when a user leaves the district (moved, died or aged out)
+MOVED_OR_AGED_OUT = RELEASE_REASONS.index("moved_or_aged_out")
 #: tasks a user can be released from when the need ends (intake ends at intake)
 RELEASABLE = (Task.ECONOMIC, Task.WORK, Task.HOUSING_SOCIAL)
 #: the benefit codes the week's needs read (:func:`simulation.kernels.office.needs_and_registration`)
@@ -233,14 +235,16 @@ class Office:
 
     # ------------------------------------------------------------------------------------
     def depart(self, left: np.ndarray, wk: OfficeWeek) -> None:
-        """Citizens who moved away, died or aged out leave every caseload; their slots are reset."""
+        """Citizens who moved away, died or aged out leave every caseload and end their office
+        spell (:func:`simulation.kernels.office.leavers_released`); their slots are reset."""
+        from ..kernels.office import leavers_released  # numba only where used (command-line start-up)
+
         us = self.users
-        held = us.cw[1:, left] >= 0
-        wk.releases[RELEASE_REASONS.index("moved_or_aged_out")] += int(held.sum())
-        ended = left[us.registered[left]]
-        wk.ended_spells += len(ended)
-        wk.ended_contact_points += int(us.contact_points[ended].sum())
-        wk.ended_handoffs += int(us.handoffs[ended].sum())
+        released, ended, points, handed = leavers_released(left, us.cw, us.registered, us.contact_points, us.handoffs)
+        wk.releases[MOVED_OR_AGED_OUT] += released
+        wk.ended_spells += ended
+        wk.ended_contact_points += points
+        wk.ended_handoffs += handed
         us.reset(left)
 
     # ------------------------------------------------------------------------------------
@@ -262,8 +266,8 @@ class Office:
         wk.hours = hba.sum(axis=0)
 
     def apply(self, c: Citizens, items: WorkItems, done, ratio, week: int, lost, rng, wk: OfficeWeek) -> None:
-        sessions.intakes(self, c, items.done_of(done, WorkKind.INTAKE), week, lost, rng, wk)
+        sessions.intakes(self, c, items, done, week, lost, rng, wk)
         sessions.social_assistance(self, c, items, done, week, wk)
-        sessions.assessments(self, c, items.done_of(done, WorkKind.ASSESSMENT), lost, wk)
-        sessions.dialogue_meetings(self, c, items.done_of(done, WorkKind.DIALOGUE), week, wk)
+        sessions.assessments(self, c, items, done, lost, wk)
+        sessions.dialogue_meetings(self, c, items, done, week, wk)
         sessions.follow_up(self, c, items, done, ratio, week, lost, rng, wk)

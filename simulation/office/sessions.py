@@ -15,11 +15,12 @@ import numpy as np
 from ..population import Citizens, pay_assistance
 from ..vocabulary import Arena, Benefit, NeedLevel
 from .state import OfficeWeek
-from .work import SESSION_KIND, WorkItems, WorkKind, need_level, portfolio_held
+from .work import SESSION_KIND, WorkItems, WorkKind, portfolio_held
 
 #: the WorkKind of the sessions of each follow-up row, and the benefit codes follow-up reads, as
 #: :func:`simulation.kernels.office.follow_up_sessions` takes them
 SESSION_KINDS = np.array(SESSION_KIND, dtype=np.int64)
+_NO_DRAWS = np.zeros(0)
 FOLLOW_UP_CODES = np.array([Benefit.SICK_PAY, Benefit.WORK_ASSESSMENT_ALLOWANCE, Benefit.SOCIAL_ASSISTANCE,
                             Benefit.QUALIFICATION_PROGRAMME, Benefit.DISABILITY_BENEFIT], dtype=np.int64)
 
@@ -47,17 +48,20 @@ def decision_period(office, cw: np.ndarray) -> np.ndarray:
                    max(o.longest_decision_period_weeks, o.decision_period_weeks)).astype(np.int32)
 
 
-def intakes(office, c: Citizens, who: np.ndarray, week: int, lost: np.ndarray, rng, wk: OfficeWeek) -> None:
+def intakes(office, c: Citizens, items: WorkItems, done: np.ndarray, week: int, lost: np.ndarray, rng,
+            wk: OfficeWeek) -> None:
+    """The intakes held: the user is registered and the follow-up clock starts; the need level is
+    set, self-assessed at a group call-in, where some place it too low (002:7992-8000)
+    (:func:`simulation.kernels.office.intakes_done`)."""
+    from ..kernels.office import intakes_done  # numba only where used (command-line start-up)
+
     us, o = office.users, office.s.office
-    wk.intakes = len(who)
-    us.intake_due[who] = False
-    us.registered[who] = True
-    # the intake conversation starts the follow-up clock: the first session comes one interval later
-    us.last_session[:, who] = week
-    level = need_level(c, who, lost[who])
-    if o.reception == "group_call_in":   # self-assessed needs: some placed too low (002:7992-8000)
-        level = np.where(rng.random(len(who)) < o.self_assessment_error, NeedLevel.STANDARD, level)
-    us.need_level[who] = level
+    call_in = o.reception == "group_call_in"
+    # a draw per intake held, at a group call-in only
+    error_draws = rng.random(int(np.count_nonzero(done & (items.kind == WorkKind.INTAKE)))) if call_in else _NO_DRAWS
+    wk.intakes = intakes_done(items.who, items.kind, done, int(WorkKind.INTAKE), week, lost, c.health, c.benefit,
+                              int(Benefit.DISABILITY_BENEFIT), call_in, error_draws, o.self_assessment_error,
+                              int(NeedLevel.STANDARD), us.intake_due, us.registered, us.last_session, us.need_level)
 
 
 def social_assistance(office, c: Citizens, items: WorkItems, done: np.ndarray, week: int, wk: OfficeWeek) -> None:
@@ -83,20 +87,25 @@ def social_assistance(office, c: Citizens, items: WorkItems, done: np.ndarray, w
     pay_assistance(c, paid[:n_paid], week)
 
 
-def assessments(office, c: Citizens, who: np.ndarray, lost: np.ndarray, wk: OfficeWeek) -> None:
-    """Work-ability assessment: the need level is set, and disability can now be decided."""
-    wk.assessments = len(who)
-    c.work_ability_assessed[who] = True
-    office.users.need_level[who] = need_level(c, who, lost[who])
+def assessments(office, c: Citizens, items: WorkItems, done: np.ndarray, lost: np.ndarray, wk: OfficeWeek) -> None:
+    """Work-ability assessment: the need level is set, and disability can now be decided
+    (:func:`simulation.kernels.office.assessments_done`)."""
+    from ..kernels.office import assessments_done  # numba only where used (command-line start-up)
+
+    wk.assessments = assessments_done(items.who, items.kind, done, int(WorkKind.ASSESSMENT), lost, c.health, c.benefit,
+                                      int(Benefit.DISABILITY_BENEFIT), c.work_ability_assessed, office.users.need_level)
 
 
-def dialogue_meetings(office, c: Citizens, who: np.ndarray, week: int, wk: OfficeWeek) -> None:
-    """The dialogue meeting with worker, employer and doctor: activation and graded return."""
-    wk.dialogue_meetings = len(who)
-    office.users.dialogue_held[who] = True
-    c.graded_return_until[who] = week + office.s.follow_up.graded_return_weeks
-    office.users.sessions_week[who] += 1
-    office.users.hours_week[who] += office.s.office.dialogue_meeting_hours
+def dialogue_meetings(office, c: Citizens, items: WorkItems, done: np.ndarray, week: int, wk: OfficeWeek) -> None:
+    """The dialogue meeting with worker, employer and doctor: activation and graded return
+    (:func:`simulation.kernels.office.dialogue_meetings_done`)."""
+    from ..kernels.office import dialogue_meetings_done  # numba only where used (command-line start-up)
+
+    us, s = office.users, office.s
+    wk.dialogue_meetings = dialogue_meetings_done(
+        items.who, items.kind, done, int(WorkKind.DIALOGUE), week, s.follow_up.graded_return_weeks,
+        np.float32(s.office.dialogue_meeting_hours), us.dialogue_held, c.graded_return_until, us.sessions_week,
+        us.hours_week)
 
 
 def follow_up(office, c: Citizens, items: WorkItems, done: np.ndarray, ratio: np.ndarray, week: int,

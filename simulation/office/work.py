@@ -57,6 +57,9 @@ PART_KIND = np.array([WorkKind.INTAKE, WorkKind.DECISION, WorkKind.RENEWAL, Work
                       WorkKind.HOUSING_SOCIAL_SESSION, WorkKind.HOUSING_SOCIAL_SESSION], dtype=np.int8)
 PART_CLASS = np.array([Priority.INTAKE] + [Priority.RULE_WORK] * 5
                       + [Priority.DUE_FOLLOW_UP, Priority.EARLY_FOLLOW_UP] * 2, dtype=np.int8)
+#: the benefit codes the week's work items read (:func:`simulation.kernels.office.work_demand`)
+WORK_DEMAND_CODES = np.array([Benefit.SOCIAL_ASSISTANCE, Benefit.WORK_ASSESSMENT_ALLOWANCE, Benefit.SICK_PAY,
+                              Benefit.QUALIFICATION_PROGRAMME], dtype=np.int64)
 #: weeks of long sick leave before NAV's follow-up starts (activity requirement at 8 weeks)
 SICK_LEAVE_FOLLOW_UP_WEEKS = 8
 #: the dialogue meeting is held by week 26 of sick leave (Norwegian rules)
@@ -73,9 +76,6 @@ class WorkItems:
     hours: np.ndarray
     kind: np.ndarray      # WorkKind
     who: np.ndarray       # population slot (-1 for coordination)
-
-    def done_of(self, done: np.ndarray, kind: WorkKind) -> np.ndarray:
-        return self.who[done & (self.kind == kind)]
 
 
 def norm_interval(office, c: Citizens, who: np.ndarray, cw: np.ndarray) -> np.ndarray:
@@ -109,8 +109,6 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need: Needs,
     intake_on = not call_in or week % o.call_in_interval_weeks == 0
     rule_hours = np.array([o.call_in_hours if call_in else o.intake_hours, o.decision_hours, o.renewal_hours,
                            o.handoff_hours, o.assessment_hours, o.dialogue_meeting_hours], dtype=np.float64)
-    codes = np.array([Benefit.SOCIAL_ASSISTANCE, Benefit.WORK_ASSESSMENT_ALLOWANCE, Benefit.SICK_PAY,
-                      Benefit.QUALIFICATION_PROGRAMME], dtype=np.int64)
     cw_interval = office.unit_interval[staff.unit]          # a unit's own norm, 0 if none
     session = s.follow_up.session_hours
     user_state = (pool, need.work, need.housing_social, coord, us.cw, us.intake_due, us.intake_week, us.registered,
@@ -118,7 +116,7 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need: Needs,
     timing = (us.next_renewal, us.blocked_until, us.parked_until, us.last_session, us.need_level,
               us.dialogue_held, c.benefit, c.sa_top_up, c.benefit_weeks, c.work_ability_assessed, c.short_sick,
               cw_interval, office.interval_by_need, week, intake_on, rule_hours)
-    norms = (o.tightest_interval_share, s.follow_up.interval_qualification_weeks, codes, DIALOGUE_WEEK - 4)
+    norms = (o.tightest_interval_share, s.follow_up.interval_qualification_weeks, WORK_DEMAND_CODES, DIALOGUE_WEEK - 4)
     sessions = (creaming.RULES.index(o.priority_rule), us.reassess, portfolio_held(office), c.arenas,
                 c.substance_use, c.language, s.arenas.loss_threshold, s.follow_up.reassessment_hours,
                 o.service_hours_per_user)
@@ -133,7 +131,7 @@ def week_items(office, c: Citizens, week: int, pool: np.ndarray, need: Needs,
     pressure = np.divide(demand, budget, out=np.ones_like(demand), where=budget > 0)
     staff.pressure = pressure
     # under pressure sessions are shortened and standardised (graded, 003:984-1000)
-    length = session * np.clip(1.0 / np.maximum(pressure, 1e-9), o.shortest_session_share, 1.0)
+    length = session * np.minimum(np.maximum(1.0 / np.maximum(pressure, 1e-9), o.shortest_session_share), 1.0)
     pull = creaming.pull(pressure, o.creaming_under_pressure)
     n = int(counts.sum())
     items = WorkItems(*(space.array(name, n, dtype) for name, dtype in ITEM_COLUMNS))
