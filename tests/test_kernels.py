@@ -940,7 +940,7 @@ def assign_reference(office, task, idx, c, lost, week, rng, wk):
     chosen[~reuse] = staff.unit_start[unit[~reuse]] + np.minimum((c.birth_date[idx[~reuse]] * size).astype(np.int64),
                                                                  size - 1)
     if task != Task.INTAKE:
-        chosen = apply_caps(office, chosen, unit, ~(held[1:] == chosen[None, :]).any(axis=0), idx)
+        chosen = apply_caps(office, chosen, unit, idx)
     ok = chosen >= 0
     idx, chosen, held = idx[ok], chosen[ok], held[:, ok]
     fresh = ~(held == chosen[None, :]).any(axis=0)

@@ -9,7 +9,13 @@ often as a large one. The draws are made by the caller, in the plain form's orde
 
 from __future__ import annotations
 
-from .compile import compiled
+from .compile import compiled, inlined
+
+
+@inlined
+def present(sick_until, vacant_until, week):
+    """At work this week: neither sick nor a vacant post (Staff.present for one post)."""
+    return sick_until <= week and vacant_until <= week
 
 
 @compiled
@@ -25,7 +31,7 @@ def wear(week, pressure, strain, sick_until, vacant_until, experience, left, sic
     for k in range(len(pressure)):
         overload = max(pressure[k] - 1.0, 0.0)
         strain[k] += (overload - strain[k]) / strain_weeks
-        here = sick_until[k] <= week and vacant_until[k] <= week
+        here = present(sick_until[k], vacant_until[k], week)
         sick = here and sick_draw[k] < sick_leave_per_week * (1.0 + strain_sick_leave_factor * strain[k])
         if sick:
             sick_until[k] = week + spell[k]
@@ -47,7 +53,7 @@ def hours_there(week, contract_hours, sick_until, vacant_until, task_types, holi
     types (one switch fewer than last week's task types), and the rest for casework, times the
     productivity (below 1 in a reorganisation's transition)."""
     for k in range(len(contract_hours)):
-        here = sick_until[k] <= week and vacant_until[k] <= week
+        here = present(sick_until[k], vacant_until[k], week)
         absent[k] = contract_hours[k] * holiday_share if here else contract_hours[k]
         at_work = contract_hours[k] - absent[k]
         duty[k] = at_work * duty_share

@@ -52,9 +52,8 @@ def assign(office, task: int, idx: np.ndarray, c: Citizens, lost: np.ndarray, we
         return np.zeros(0, dtype=np.int64)
     us, o = office.users, office.s.office
     unit, chosen = route(office, task, idx, c, lost)
-    if task != Task.INTAKE and office.unit_cap.any():   # a caseworker taking on a user (not already
-        joins = ~(us.cw[1:, idx] == chosen[None, :]).any(axis=0)     # in their caseload) respects the cap
-        chosen = apply_caps(office, chosen, unit, joins & (unit >= 0), idx)
+    if task != Task.INTAKE:   # a caseworker taking on a user (not already in their caseload) respects the cap
+        chosen = apply_caps(office, chosen, unit, idx)
     # (users nobody can take, chosen -1, wait: take_on passes them by, and they draw nothing)
     draws = rng.random(int(np.count_nonzero(chosen >= 0)))
     coord, assigned, handed_off, lost_now = take_on(
@@ -68,9 +67,13 @@ def assign(office, task: int, idx: np.ndarray, c: Citizens, lost: np.ndarray, we
     return coord
 
 
-def apply_caps(office, chosen, unit, joins, idx):
-    """Caseload caps: a full caseworker passes new users to the least-loaded colleague, else they wait."""
+def apply_caps(office, chosen, unit, idx):
+    """Caseload caps: a full caseworker passes new users to the least-loaded colleague, else they
+    wait. Only users joining a caseload count (not already in the chosen caseworker's)."""
+    if not office.unit_cap.any():        # (no unit has a cap: nothing to check, as in most offices)
+        return chosen
     caps = office.unit_cap[unit]
+    joins = ~(office.users.cw[1:, idx] == chosen[None, :]).any(axis=0) & (unit >= 0)
     capped = joins & (caps > 0)
     if not capped.any():
         return chosen

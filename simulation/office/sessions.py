@@ -20,9 +20,10 @@ from .work import SESSION_KIND, WorkItems, WorkKind, portfolio_held
 #: the WorkKind of the sessions of each follow-up row, and the benefit codes follow-up reads, as
 #: :func:`simulation.kernels.office.follow_up_sessions` takes them
 SESSION_KINDS = np.array(SESSION_KIND, dtype=np.int64)
-_NO_DRAWS = np.zeros(0)
 FOLLOW_UP_CODES = np.array([Benefit.SICK_PAY, Benefit.WORK_ASSESSMENT_ALLOWANCE, Benefit.SOCIAL_ASSISTANCE,
                             Benefit.QUALIFICATION_PROGRAMME, Benefit.DISABILITY_BENEFIT], dtype=np.int64)
+#: no self-assessment draws (intakes outside a group call-in)
+_NO_DRAWS = np.zeros(0)
 
 
 def session_gain(fu, competence, sessions_before, arenas_lost, hours):
