@@ -6,6 +6,12 @@ life-event passes, arrivals, the arenas' kernels and the contacts' means, the ce
 and the office's kernels) in a timer, runs settled weeks with the garbage collector off, and prints ms per week
 for each kernel and for the rest (Python and numpy around the kernels).
 Wall time on a shared machine: compare runs made in the same hour.
+
+``--warm N`` also calls each kernel N more times in a row on its last week's arguments, after
+the measured weeks (the model is not used again: a kernel that changes its inputs then works on a
+drifting state, which does not matter for a timing), and prints what a week of it would take with
+its data already in the caches. A kernel much slower in the week than warm waits for memory: the
+rest of the week has evicted its columns, and fewer bytes, not fewer instructions, would speed it.
 """
 
 from __future__ import annotations
@@ -15,16 +21,29 @@ import time
 from collections import Counter
 
 
-def _timed(module, name: str, spent: Counter) -> None:
+def _timed(module, name: str, spent: Counter, calls: Counter, last: dict) -> None:
     kernel = getattr(module, name)
 
     def timed(*args, **kwargs):
         t = time.perf_counter()
         out = kernel(*args, **kwargs)
         spent[name] += time.perf_counter() - t
+        calls[name] += 1
+        last[name] = (kernel, args, kwargs)
         return out
 
     setattr(module, name, timed)
+
+
+def _warm(kernel, args, kwargs, repeats: int) -> float:
+    """Median seconds of ``repeats`` calls in a row (the first warms the caches and is left out)."""
+    kernel(*args, **kwargs)
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        kernel(*args, **kwargs)
+        times.append(time.perf_counter() - t)
+    return sorted(times)[len(times) // 2]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -35,12 +54,16 @@ def main(argv: list[str] | None = None) -> None:
     from simulation.kernels import office as office_kernels
     from simulation.kernels import staff as staff_kernels
 
-    a, _, model = settled_model(__doc__.split("\n\n")[0], argv)
+    a, _, model = settled_model(__doc__.split("\n\n")[0], argv, lambda p: p.add_argument(
+        "--warm", type=int, default=0, metavar="N",
+        help="also time N calls of each kernel in a row on its last arguments (default: 0, not)"))
     spent: Counter = Counter()
+    calls: Counter = Counter()
+    last: dict = {}
     for module in (life_events, arrivals, kernels, staff_kernels, office_kernels):
         for name in dir(module):
             if hasattr(getattr(module, name), "py_func"):        # a compiled kernel (those called from
-                _timed(module, name, spent)                      # other kernels are not timed: bound there)
+                _timed(module, name, spent, calls, last)         # other kernels are not timed: bound there)
     gc.disable()
     t = time.perf_counter()
     for _ in range(a.weeks):
@@ -49,9 +72,13 @@ def main(argv: list[str] | None = None) -> None:
     per_week = 1000.0 / a.weeks
     print(f"{a.citizens:,} citizens, {a.weeks} recorded weeks after {a.warmup} of spin-up: "
           f"{total * per_week:.2f} ms per week\n")
-    print("kernel                         ms/week")
+    warm = {name: _warm(*last[name], a.warm) * calls[name] / a.weeks for name in spent} if a.warm else {}
+    print("kernel                         ms/week" + ("   warm   in week / warm" if warm else ""))
     for name, seconds in spent.most_common():
-        print(f"{name:30s} {seconds * per_week:7.3f}")
+        line = f"{name:30s} {seconds * per_week:7.3f}"
+        if warm:
+            line += f"  {warm[name] * 1000:7.3f}   {seconds / a.weeks / warm[name]:5.1f}x"
+        print(line)
     print(f"{'(the rest)':30s} {(total - sum(spent.values())) * per_week:7.3f}")
 
 

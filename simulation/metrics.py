@@ -18,6 +18,7 @@ import pandas as pd
 
 from .office import BENEFIT_GROUPS, RELEASE_REASONS, OfficeWeek
 from .population import ARENAS, BENEFIT_NAMES, JOBSEEKER, Benefit, WeekEvents
+from .scenario import derived
 from .vocabulary import ACTIVITY_NAMES, WEEKS_PER_YEAR, Task, by_member
 
 AXIS_BINS = 10
@@ -149,14 +150,7 @@ class Recorder:
         r[i:i + len(BENEFIT_GROUPS)] = wk.group_hours
         r[i + len(BENEFIT_GROUPS):i + 2 * len(BENEFIT_GROUPS)] = wk.group_users
         b = s.benefits
-        rates = np.zeros(len(Benefit))
-        for ben, nok in ((Benefit.UNEMPLOYMENT_BENEFIT, b.nok_unemployment_benefit), (Benefit.SICK_PAY, b.nok_sick_pay),
-                         (Benefit.WORK_ASSESSMENT_ALLOWANCE, b.nok_work_assessment_allowance),
-                         (Benefit.SOCIAL_ASSISTANCE, b.nok_social_assistance),
-                         (Benefit.QUALIFICATION_PROGRAMME, b.nok_qualification_programme),
-                         (Benefit.DISABILITY_BENEFIT, b.nok_disability_benefit)):
-            rates[ben] = nok
-        r[INDEX["benefits_paid_nok"]] = ben_counts @ rates + top_ups * b.nok_social_assistance * 0.5
+        r[INDEX["benefits_paid_nok"]] = ben_counts @ weekly_rates(b) + top_ups * b.nok_social_assistance * 0.5
         r[INDEX["staff_cost_nok"]] = office.staff.contract_hours.sum() * b.nok_staff_hour
         staff = office.staff
         sick = (staff.sick_until > week) & (staff.vacant_until <= week)
@@ -193,6 +187,20 @@ class Recorder:
 
     def ended_spells(self) -> np.ndarray:
         return np.concatenate(self.spells) if self.spells else np.zeros((0, 2), dtype=np.int64)
+
+
+@derived
+def weekly_rates(b) -> np.ndarray:
+    """NOK a week paid to a holder of each benefit code (``b``: the scenario's benefits section)."""
+    rates = np.zeros(len(Benefit))
+    for ben, nok in ((Benefit.UNEMPLOYMENT_BENEFIT, b.nok_unemployment_benefit), (Benefit.SICK_PAY, b.nok_sick_pay),
+                     (Benefit.WORK_ASSESSMENT_ALLOWANCE, b.nok_work_assessment_allowance),
+                     (Benefit.SOCIAL_ASSISTANCE, b.nok_social_assistance),
+                     (Benefit.QUALIFICATION_PROGRAMME, b.nok_qualification_programme),
+                     (Benefit.DISABILITY_BENEFIT, b.nok_disability_benefit)):
+        rates[ben] = nok
+    rates.setflags(write=False)     # (shared by every week of every run with these rates)
+    return rates
 
 
 def age_profile(c) -> dict[str, float]:

@@ -97,7 +97,9 @@ class WelfareModel(mesa.Model):
 
     def _free_slots(self, k: int) -> np.ndarray:
         """k empty population slots, growing every array (and the network) if there are too few."""
-        free = np.flatnonzero(~self.citizens.alive)[:k]
+        from .kernels.arrivals import empty_slots  # numba only where used (command-line start-up)
+
+        free = empty_slots(self.citizens.alive, k)
         if len(free) < k:
             extra = max(k - len(free), self.citizens.capacity // 10)
             old = self.citizens.capacity

@@ -389,6 +389,17 @@ def test_arrivals_match_the_numpy_reference(seed, tiny_scenario):
     assert all(kind.any() for kind in kinds)         # every branch was compared
 
 
+@pytest.mark.parametrize("k", [0, 1, 7, 60, 500])
+def test_newcomers_take_the_first_empty_slots(k):
+    from simulation.kernels.arrivals import empty_slots
+
+    alive = np.random.default_rng(k).random(400) < 0.9        # about 40 empty slots, scattered
+    want = np.flatnonzero(~alive)[:k]                         # the plain form (fewer when k exceeds them)
+    got = empty_slots(alive, k)
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == np.int64
+
+
 def test_scenarios_run_with_one_seed_share_the_life_events_draws(organisations):
     # common random numbers: a week's draws are a hash of the seed's stream root, the week, the
     # slot and the purpose, never of what the office drew before, so two organisations start from

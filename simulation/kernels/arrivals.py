@@ -1,5 +1,6 @@
-"""Arrivals: a person taking an empty population slot (population._fill_new, for the initial
-population and newcomers alike) and a newcomer's status on arrival (population.add_newcomers).
+"""Arrivals: the empty slots newcomers take (:func:`empty_slots`), a person taking an empty
+population slot (:func:`arrive`: population._fill_new, for the initial population and newcomers
+alike) and a newcomer's status on arrival (population.add_newcomers).
 
 Each week brings a few dozen newcomers; as plain numpy their arrival was some sixty small array
 operations, a cost fixed per week that a small district pays as often as a large one. The draws
@@ -16,6 +17,21 @@ from ..vocabulary import Benefit
 from .compile import compiled
 
 DISABILITY = int(Benefit.DISABILITY_BENEFIT)
+
+
+@compiled
+def empty_slots(alive, k):
+    """The first ``k`` empty slots (``alive`` False) in slot order; fewer if there are not so many.
+    Stops at the k-th: ``np.flatnonzero(~alive)[:k]`` read and wrote every slot each week."""
+    out = np.empty(k, dtype=np.int64)
+    found = 0
+    for i in range(len(alive)):
+        if found == k:
+            break
+        if not alive[i]:
+            out[found] = i
+            found += 1
+    return out[:found]
 
 
 @compiled

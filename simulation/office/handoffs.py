@@ -70,7 +70,7 @@ def assign(office, task: int, idx: np.ndarray, c: Citizens, lost: np.ndarray, we
 def apply_caps(office, chosen, unit, idx):
     """Caseload caps: a full caseworker passes new users to the least-loaded colleague, else they
     wait. Only users joining a caseload count (not already in the chosen caseworker's)."""
-    if not office.unit_cap.any():        # (no unit has a cap: nothing to check, as in most offices)
+    if not office.any_cap:               # (no unit has a cap: nothing to check, as in most offices)
         return chosen
     caps = office.unit_cap[unit]
     joins = ~(office.users.cw[1:, idx] == chosen[None, :]).any(axis=0) & (unit >= 0)

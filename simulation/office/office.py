@@ -82,6 +82,7 @@ class Office:
         units = s.office.units
         self.unit_size = np.array([u.staff for u in units], dtype=np.int64)
         self.unit_cap = np.array([u.caseload_cap for u in units], dtype=np.int64)
+        self.any_cap = bool(self.unit_cap.any())     # (most offices cap no caseload: the hand-offs skip the check)
         # (units + 1, tasks): the spare last row is "no unit" (-1), which does nothing
         self.unit_does = np.array([[t in u.tasks for t in TASKS] for u in units] + [[False] * len(TASKS)])
         self.unit_interval = np.array([u.follow_up_interval_weeks for u in units], dtype=np.int64)
