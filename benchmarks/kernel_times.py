@@ -10,8 +10,10 @@ Wall time on a shared machine: compare runs made in the same hour.
 ``--warm N`` also calls each kernel N more times in a row on its last week's arguments, after
 the measured weeks (the model is not used again: a kernel that changes its inputs then works on a
 drifting state, which does not matter for a timing), and prints what a week of it would take with
-its data already in the caches. A kernel much slower in the week than warm waits for memory: the
-rest of the week has evicted its columns, and fewer bytes, not fewer instructions, would speed it.
+its data already in the caches, and again with the caches emptied before each call (a 96 MB buffer
+written). A kernel much slower in the week than warm, and as slow with the caches emptied, waits
+for memory: the rest of the week has evicted its columns, and fewer bytes, not fewer instructions,
+would speed it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from __future__ import annotations
 import gc
 import time
 from collections import Counter
+
+import numpy as np
+
+#: written before each call to empty the caches (larger than this machine's 32 MB L3)
+EVICT_BYTES = 96 * 2**20
 
 
 def _timed(module, name: str, spent: Counter, calls: Counter, last: dict) -> None:
@@ -35,11 +42,15 @@ def _timed(module, name: str, spent: Counter, calls: Counter, last: dict) -> Non
     setattr(module, name, timed)
 
 
-def _warm(kernel, args, kwargs, repeats: int) -> float:
-    """Median seconds of ``repeats`` calls in a row (the first warms the caches and is left out)."""
+def _warm(kernel, args, kwargs, repeats: int, evict=None) -> float:
+    """Median seconds of ``repeats`` calls in a row (the first warms the caches and is left out);
+    with ``evict`` (a buffer larger than the caches), the buffer is written before each call, so
+    that the kernel finds its data in memory again, as it does in the week."""
     kernel(*args, **kwargs)
     times = []
     for _ in range(repeats):
+        if evict is not None:
+            evict += 1.0
         t = time.perf_counter()
         kernel(*args, **kwargs)
         times.append(time.perf_counter() - t)
@@ -72,12 +83,17 @@ def main(argv: list[str] | None = None) -> None:
     per_week = 1000.0 / a.weeks
     print(f"{a.citizens:,} citizens, {a.weeks} recorded weeks after {a.warmup} of spin-up: "
           f"{total * per_week:.2f} ms per week\n")
-    warm = {name: _warm(*last[name], a.warm) * calls[name] / a.weeks for name in spent} if a.warm else {}
-    print("kernel                         ms/week" + ("   warm   in week / warm" if warm else ""))
+    warm, cold = {}, {}
+    if a.warm:
+        evict = np.zeros(EVICT_BYTES // 8)
+        for name in spent:
+            warm[name] = _warm(*last[name], a.warm) * calls[name] / a.weeks
+            cold[name] = _warm(*last[name], a.warm, evict) * calls[name] / a.weeks
+    print("kernel                         ms/week" + ("     warm  in week / warm  caches emptied" if warm else ""))
     for name, seconds in spent.most_common():
         line = f"{name:30s} {seconds * per_week:7.3f}"
         if warm:
-            line += f"  {warm[name] * 1000:7.3f}   {seconds / a.weeks / warm[name]:5.1f}x"
+            line += f"  {warm[name] * 1000:7.3f}  {seconds / a.weeks / warm[name]:9.1f}x  {cold[name] * 1000:10.3f}"
         print(line)
     print(f"{'(the rest)':30s} {(total - sum(spent.values())) * per_week:7.3f}")
 
