@@ -42,7 +42,7 @@ def _timed(module, name: str, spent: Counter, calls: Counter, last: dict) -> Non
     setattr(module, name, timed)
 
 
-def _warm(kernel, args, kwargs, repeats: int, evict=None) -> float:
+def _repeated(kernel, args, kwargs, repeats: int, evict=None) -> float:
     """Median seconds of ``repeats`` calls in a row (the first warms the caches and is left out);
     with ``evict`` (a buffer larger than the caches), the buffer is written before each call, so
     that the kernel finds its data in memory again, as it does in the week."""
@@ -87,8 +87,8 @@ def main(argv: list[str] | None = None) -> None:
     if a.warm:
         evict = np.zeros(EVICT_BYTES // 8)
         for name in spent:
-            warm[name] = _warm(*last[name], a.warm) * calls[name] / a.weeks
-            cold[name] = _warm(*last[name], a.warm, evict) * calls[name] / a.weeks
+            warm[name] = _repeated(*last[name], a.warm) * calls[name] / a.weeks
+            cold[name] = _repeated(*last[name], a.warm, evict) * calls[name] / a.weeks
     print("kernel                         ms/week" + ("     warm  in week / warm  caches emptied" if warm else ""))
     for name, seconds in spent.most_common():
         line = f"{name:30s} {seconds * per_week:7.3f}"

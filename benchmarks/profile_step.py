@@ -60,7 +60,8 @@ def settled_model(description: str, argv: list[str] | None = None, more_argument
     s = ms.load_scenario(a.scenario).scaled(a.citizens)
     # The last unmeasured week is a recorded one, so that the indicators' kernels are loaded before
     # the measured weeks (they are called only in recorded weeks; loading one costs tens of ms).
-    s = s.replace(**{"run.warmup_weeks": a.warmup - 1, "run.weeks": a.weeks + 1})
+    recorded_first = min(a.warmup, 1)
+    s = s.replace(**{"run.warmup_weeks": a.warmup - recorded_first, "run.weeks": a.weeks + recorded_first})
     model = ms.WelfareModel(s, rng=a.seed)
     for _ in range(a.warmup):
         model.step()

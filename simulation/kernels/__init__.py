@@ -15,8 +15,9 @@ Modules are named after the submodel, kernels after the mechanism they implement
   and activity (population.neighbour_means);
 * :mod:`.life_events`: :func:`leaving_and_shocks`, :func:`transitions` and
   :func:`bookkeeping`, a citizen's week outside the office (population.step);
-* :mod:`.arrivals`: :func:`~.arrivals.arrive`, a person taking an empty slot (population._fill_new),
-  and :func:`~.arrivals.newcomers`, a newcomer's status (population.add_newcomers);
+* :mod:`.arrivals`: :func:`~.arrivals.empty_slots`, the slots newcomers take (WelfareModel._free_slots),
+  :func:`~.arrivals.arrive`, a person taking an empty slot (population._fill_new), and
+  :func:`~.arrivals.newcomers`, a newcomer's status (population.add_newcomers);
 * :mod:`.network`: :func:`~.network.watts_strogatz_edges`, each neighbourhood's small world, with
   networkx's edges (network.small_world);
 * :mod:`.census`: :func:`population_census` and :func:`office_census`, the week's counts for the
